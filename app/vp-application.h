@@ -1,0 +1,13 @@
+/* vp-application.h */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define VP_TYPE_APPLICATION (vp_application_get_type ())
+G_DECLARE_FINAL_TYPE (VpApplication, vp_application, VP, APPLICATION, GtkApplication)
+
+VpApplication *vp_application_new (void);
+
+G_END_DECLS

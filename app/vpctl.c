@@ -1,0 +1,240 @@
+/* vpctl.c: the command-line tool for scripting, technicians and tests */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vpctl.h"
+
+typedef struct
+{
+  const char     *name;
+  VpctlGroupFunc  func;
+  const char     *summary;
+} VpctlGroup;
+
+static const VpctlGroup groups[] = {
+  { "version", vpctl_group_version, N_("Print the version") },
+};
+
+gboolean
+vpctl_parse_options (VpctlContext  *ctx,
+                     const char    *parameter_string,
+                     const char    *summary,
+                     GOptionEntry  *entries,
+                     int           *argc,
+                     char        ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = NULL;
+
+  prgname = g_strdup_printf ("vpctl %s %s", ctx->group, ctx->command);
+  context = g_option_context_new (parameter_string);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_help_enabled (context, TRUE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  /* GOption reads argv[0] as the program name. */
+  g_set_prgname (prgname);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("vpctl: %s\n\n%s", error->message, help);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+vpctl_fail (VpctlContext *ctx,
+            const GError *error)
+{
+  g_printerr ("vpctl: %s\n", error != NULL ? error->message : _("failed"));
+  return VPCTL_EXIT_FAILED;
+}
+
+int
+vpctl_usage_error (VpctlContext *ctx,
+                   const char   *format,
+                   ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("vpctl: %s\n", message);
+  g_printerr (_("Try “vpctl %s %s --help”.\n"),
+              ctx->group ? ctx->group : "", ctx->command ? ctx->command : "");
+  return VPCTL_EXIT_USAGE;
+}
+
+void
+vpctl_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, FALSE);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+int
+vpctl_group_version (VpctlContext *ctx,
+                     int           argc,
+                     char        **argv)
+{
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_string_value (b, PACKAGE_VERSION);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      vpctl_print_json (root);
+    }
+  else
+    g_print ("vpctl %s\n", PACKAGE_VERSION);
+
+  return VPCTL_EXIT_OK;
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n%s\n",
+           _("Usage: vpctl [--db PATH] [--json] [--verbose] [--operator LOGIN] GROUP COMMAND …"),
+           _("Groups:"));
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    fprintf (out, "  %-10s %s\n", groups[i].name, _(groups[i].summary));
+  fprintf (out, "\n%s\n", _("“vpctl GROUP --help” lists a group's commands."));
+}
+
+/* Take the global options out of argv wherever they stand (before a lone "--"), so
+ * "vpctl meter read --json …" and "vpctl --json meter read …" mean the same. */
+static gboolean
+take_global_options (VpctlContext *ctx,
+                     int          *argc,
+                     char        **argv)
+{
+  int out = 1;
+  gboolean after_dashdash = FALSE;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+      char **target = NULL;
+
+      if (after_dashdash)
+        {
+          argv[out++] = argv[i];
+          continue;
+        }
+      if (g_str_equal (arg, "--"))
+        {
+          after_dashdash = TRUE;
+          argv[out++] = argv[i];
+          continue;
+        }
+
+      if (g_str_equal (arg, "--json"))
+        { ctx->json = TRUE; continue; }
+      if (g_str_equal (arg, "--verbose") || g_str_equal (arg, "-v"))
+        { ctx->verbose = TRUE; continue; }
+
+      if (g_str_equal (arg, "--db"))
+        target = &ctx->db_path;
+      else if (g_str_equal (arg, "--operator"))
+        target = &ctx->operator_login;
+      else if (g_str_has_prefix (arg, "--db="))
+        { target = &ctx->db_path; value = arg + strlen ("--db="); }
+      else if (g_str_has_prefix (arg, "--operator="))
+        { target = &ctx->operator_login; value = arg + strlen ("--operator="); }
+
+      if (target == NULL)
+        {
+          argv[out++] = argv[i];
+          continue;
+        }
+
+      if (value == NULL)
+        {
+          if (i + 1 >= *argc)
+            {
+              g_printerr (_("vpctl: %s needs a value\n"), arg);
+              return FALSE;
+            }
+          value = argv[++i];
+        }
+      g_free (*target);
+      *target = g_strdup (value);
+    }
+
+  argv[out] = NULL;
+  *argc = out;
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  VpctlContext ctx = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (!take_global_options (&ctx, &argc, argv))
+    return VPCTL_EXIT_USAGE;
+
+  if (ctx.db_path == NULL && g_getenv ("VP_DB") != NULL)
+    ctx.db_path = g_strdup (g_getenv ("VP_DB"));
+  if (ctx.operator_login == NULL && g_getenv ("VP_OPERATOR") != NULL)
+    ctx.operator_login = g_strdup (g_getenv ("VP_OPERATOR"));
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? VPCTL_EXIT_USAGE : VPCTL_EXIT_OK;
+    }
+
+  ctx.group = argv[1];
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      if (g_str_equal (groups[i].name, ctx.group))
+        {
+          ctx.command = argc > 2 ? argv[2] : NULL;
+          /* The group sees its command as argv[0]. */
+          status = groups[i].func (&ctx, argc - 2, argv + 2);
+          goto out;
+        }
+    }
+
+  g_printerr (_("vpctl: unknown group “%s”\n"), ctx.group);
+  print_usage (stderr);
+  status = VPCTL_EXIT_USAGE;
+
+out:
+  g_free (ctx.db_path);
+  g_free (ctx.operator_login);
+  return status;
+}

@@ -1,0 +1,75 @@
+/* vp-database.h: the one owner of the SQLite connection
+ *
+ * Contract:
+ * - vp_database_open() creates the file when missing, turns on WAL, synchronous=FULL,
+ *   foreign keys and a busy timeout, then applies every pending migration (each in its
+ *   own transaction). A file whose schema version is newer than this build knows is
+ *   refused with VP_MODEL_ERROR_TOO_NEW and left untouched.
+ * - Every SQLite failure becomes a GError in VP_MODEL_ERROR carrying sqlite3_errmsg();
+ *   SQLITE_BUSY → BUSY, SQLITE_READONLY → READ_ONLY, SQLITE_FULL → DISK_FULL,
+ *   SQLITE_CORRUPT/NOTADB → CORRUPT, anything else → DATABASE.
+ * - The connection is shared by threads: vp_database_lock()/unlock() (recursive) guard
+ *   every use of the handle; vp_database_begin() takes the lock and BEGIN IMMEDIATE,
+ *   commit/rollback release it. Writes that move money happen between begin and commit.
+ * - Other processes (the reading service, vpctl) may write the same file at once;
+ *   BEGIN IMMEDIATE waits for them (busy timeout) instead of failing half-way.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "vp-types.h"
+
+G_BEGIN_DECLS
+
+/* Schema version this build writes and understands. */
+int          vp_database_schema_version (void);
+
+VpDatabase  *vp_database_open          (const char   *path,
+                                        GError      **error);
+VpDatabase  *vp_database_ref           (VpDatabase   *self);
+void         vp_database_unref         (VpDatabase   *self);
+const char  *vp_database_get_path      (VpDatabase   *self);
+
+/* The raw handle, for model/ code only; hold vp_database_lock() while using it. */
+sqlite3     *vp_database_get_handle    (VpDatabase   *self);
+void         vp_database_lock          (VpDatabase   *self);
+void         vp_database_unlock        (VpDatabase   *self);
+
+gboolean     vp_database_begin         (VpDatabase   *self,
+                                        GError      **error);
+gboolean     vp_database_commit        (VpDatabase   *self,
+                                        GError      **error);
+void         vp_database_rollback      (VpDatabase   *self);
+
+gboolean     vp_database_exec          (VpDatabase   *self,
+                                        const char   *sql,
+                                        GError      **error);
+/* A prepared statement from the connection's cache (reset and unbound); never
+ * finalize it. NULL with @error set on failure. */
+sqlite3_stmt *vp_database_prepare      (VpDatabase   *self,
+                                        const char   *sql,
+                                        GError      **error);
+/* Turn the connection's last error (rc) into a GError, prefixed by @what. */
+void         vp_database_set_error     (VpDatabase   *self,
+                                        int           rc,
+                                        const char   *what,
+                                        GError      **error);
+
+/* Settings stored in the database (key → text), e.g. "refund.approval_limit". */
+char        *vp_database_get_setting   (VpDatabase   *self,
+                                        const char   *key,
+                                        const char   *default_value);
+gboolean     vp_database_set_setting   (VpDatabase   *self,
+                                        const char   *key,
+                                        const char   *value,
+                                        GError      **error);
+
+/* Online backup (SQLite backup API) into @dest_path; the copy is verified. */
+gboolean     vp_database_backup        (VpDatabase   *self,
+                                        const char   *dest_path,
+                                        GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpDatabase, vp_database_unref)
+
+G_END_DECLS
