@@ -13,6 +13,11 @@
  *   commit/rollback release it. Writes that move money happen between begin and commit.
  * - Other processes (the reading service, vpctl) may write the same file at once;
  *   BEGIN IMMEDIATE waits for them (busy timeout) instead of failing half-way.
+ * - vp_database_begin() nests: an inner begin is a SAVEPOINT, so one model operation may
+ *   call another inside its transaction; only the outermost commit makes it durable.
+ *   A failed commit has rolled back and released the lock.
+ * - Migrations: see data/migrations/README.md (a numbered .sql file + one line in
+ *   migrations.gresource.xml).
  */
 #pragma once
 
@@ -26,6 +31,11 @@ G_BEGIN_DECLS
 int          vp_database_schema_version (void);
 
 VpDatabase  *vp_database_open          (const char   *path,
+                                        GError      **error);
+/* Like vp_database_open() but migrates only up to @version (-1 = latest): for tests
+ * that need an old file, and for tools. */
+VpDatabase  *vp_database_open_at_version (const char *path,
+                                        int           version,
                                         GError      **error);
 VpDatabase  *vp_database_ref           (VpDatabase   *self);
 void         vp_database_unref         (VpDatabase   *self);
@@ -41,6 +51,8 @@ gboolean     vp_database_begin         (VpDatabase   *self,
 gboolean     vp_database_commit        (VpDatabase   *self,
                                         GError      **error);
 void         vp_database_rollback      (VpDatabase   *self);
+/* TRUE between vp_database_begin() and its commit/rollback (on any thread). */
+gboolean     vp_database_in_transaction (VpDatabase  *self);
 
 gboolean     vp_database_exec          (VpDatabase   *self,
                                         const char   *sql,
@@ -69,6 +81,21 @@ gboolean     vp_database_set_setting   (VpDatabase   *self,
 gboolean     vp_database_backup        (VpDatabase   *self,
                                         const char   *dest_path,
                                         GError      **error);
+/* Online backup into @directory as vendpoint-YYYYMMDD-HHMMSS-ffffff.db (UTC), then
+ * delete all but the @keep newest such files there. @out_path: the new file. A
+ * destination that exists is refused (VP_MODEL_ERROR_EXISTS), never overwritten; the
+ * copy is written as DEST.partial, checked with PRAGMA integrity_check, then renamed. */
+gboolean     vp_database_backup_rotate (VpDatabase   *self,
+                                        const char   *directory,
+                                        guint         keep,
+                                        char        **out_path,
+                                        GError      **error);
+/* PRAGMA integrity_check on the live file; VP_MODEL_ERROR_CORRUPT names the problem. */
+gboolean     vp_database_integrity_check (VpDatabase *self,
+                                        GError      **error);
+
+/* Now as stored in the database: UTC "YYYY-MM-DDTHH:MM:SS.ffffffZ" (sorts as text). */
+char        *vp_database_now           (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpDatabase, vp_database_unref)
 
