@@ -28,4 +28,26 @@ gboolean vp_audit_verify (VpDatabase  *db,
                           gint64      *out_rows,
                           GError     **error);
 
+/* vp_audit_verify() that also returns, on success, the chain head (@out_head: the last
+ * row's hash, 64 hex digits; 64 zeros for an empty log) and, on failure, the id of the
+ * first bad row (@out_bad_id; 0 when no row can be named).
+ *
+ * What the chain proves: an edited row fails its hash; a deleted, inserted or
+ * renumbered row breaks the ids or the prev_hash links; cut-off last rows disagree with
+ * the head (table audit_head, written in the same transaction as each append). Someone
+ * who rewrites the rows AND recomputes every hash AND the head cannot be caught from
+ * inside the file (the hash has no secret): write the head down elsewhere (a receipt, a
+ * report, `vpctl db verify --json`) and compare it later. */
+gboolean vp_audit_verify_full (VpDatabase  *db,
+                               gint64      *out_rows,
+                               char       **out_head,
+                               gint64      *out_bad_id,
+                               GError     **error);
+
+/* A flat JSON object of string members for the before/after columns:
+ * vp_audit_json ("login", login, "role", "cashier", NULL). A NULL value becomes null;
+ * keys and values are escaped. Free with g_free(). */
+char    *vp_audit_json   (const char  *first_key,
+                          ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

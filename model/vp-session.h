@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 
 #define VP_SESSION_MAX_FAILURES     5
 #define VP_SESSION_LOCKOUT_SECONDS  (15 * 60)
-
+/* Shortest password vp_operator_add() accepts (characters, not bytes). */
+#define VP_PASSWORD_MIN_LENGTH      6
 
 
 typedef enum
@@ -56,8 +57,30 @@ gboolean    vp_role_from_string      (const char    *text,
 gboolean    vp_role_has_permission   (VpRole         role,
                                       VpPermission   permission);
 const char *vp_permission_to_string  (VpPermission   permission);
+/* "topup", "account.view", "shift.accept" … as printed by vp_permission_to_string(). */
+gboolean    vp_permission_from_string (const char   *text,
+                                      VpPermission  *out_permission);
 
 /* Operators */
+typedef struct
+{
+  gint64    id;
+  char     *login;
+  char     *name;
+  VpRole    role;
+  gboolean  active;
+  gint64    locked_until;   /* unix seconds; in the past (or 0) = not locked */
+  char     *created_at;     /* UTC text, see vp_database_now() */
+} VpOperator;
+
+void        vp_operator_free         (VpOperator    *op);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpOperator, vp_operator_free)
+
+/* Adds an operator (audited "operator.add"). @actor needs VP_PERM_OPERATOR_MANAGE; with
+ * @actor NULL the database must have no operators yet and @role must be admin (the
+ * first admin, "vpctl db init"). Login: 1-32 of [A-Za-z0-9._-], case-insensitive
+ * unique (VP_MODEL_ERROR_EXISTS); name 1-100 characters; password at least
+ * VP_PASSWORD_MIN_LENGTH characters (VP_MODEL_ERROR_INVALID_ARGUMENT). */
 gboolean    vp_operator_add          (VpDatabase    *db,
                                       VpSession     *actor,   /* NULL only for the first admin */
                                       const char    *login,
@@ -72,8 +95,18 @@ gboolean    vp_operator_count        (VpDatabase    *db,
 /* The login of the only admin, or NULL when there are none or several. */
 char       *vp_operator_sole_admin   (VpDatabase    *db,
                                       GError       **error);
+/* All operators (VpOperator *, by id); needs VP_PERM_OPERATOR_MANAGE. */
+GPtrArray  *vp_operator_list         (VpSession     *actor,
+                                      GError       **error);
+/* VP_MODEL_ERROR_INVALID_ARGUMENT unless @password is long enough; for front ends that
+ * want to refuse before asking twice. */
+gboolean    vp_operator_check_password_quality (const char *password,
+                                      GError       **error);
 
-/* Sessions */
+/* Sessions. vp_session_login() checks the password with the lock-out rules and audits
+ * "login" (or "login.failed" / "operator.locked_out", operator 0). Unknown login,
+ * inactive operator and wrong password all read "Wrong login or password"
+ * (VP_MODEL_ERROR_AUTH_FAILED); a locked operator gets VP_MODEL_ERROR_LOCKED_OUT. */
 VpSession  *vp_session_login         (VpDatabase    *db,
                                       const char    *login,
                                       const char    *password,
@@ -87,10 +120,16 @@ const char *vp_session_get_name      (VpSession     *self);
 VpRole      vp_session_get_role      (VpSession     *self);
 gboolean    vp_session_can           (VpSession     *self,
                                       VpPermission   permission);
+/* TRUE when the role allows @permission; otherwise audits "denied" (object
+ * "permission:NAME") in its own transaction and fails with PERMISSION_DENIED. Call it
+ * before vp_database_begin(): a denial recorded inside a transaction that then rolls
+ * back would be lost with it. */
 gboolean    vp_session_require       (VpSession     *self,
                                       VpPermission   permission,
                                       GError       **error);
-/* Supervisor approval in place; returns the approver's operator id or 0 with @error. */
+/* Supervisor approval in place; returns the approver's operator id or 0 with @error.
+ * The approver needs VP_PERM_APPROVE and @what; audited "approve" / "approve.failed" /
+ * "denied" with {"for": the session's login}. Call before vp_database_begin(). */
 gint64      vp_session_approve       (VpSession     *self,
                                       const char    *supervisor_login,
                                       const char    *supervisor_password,
