@@ -1,0 +1,176 @@
+/* document-check.c: checks on rendered documents (see document-check.h) */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "document-check.h"
+
+char *
+doc_check_tmpdir_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("vp-doc-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+doc_check_tmpdir_free (char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* Runs @argv; skips the test when the program is missing, fails it on an error. */
+static gboolean
+run_tool (const char * const *argv)
+{
+  g_autofree char *program = g_find_program_in_path (argv[0]);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s is not installed (poppler-utils)",
+                                                  argv[0]);
+      g_test_skip (message);
+      return FALSE;
+    }
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s\n%s", argv[0], error->message, err);
+  return TRUE;
+}
+
+char *
+doc_check_pdftotext (const char *pdf_path)
+{
+  g_autofree char *txt_path = g_strconcat (pdf_path, ".txt", NULL);
+  const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", pdf_path, txt_path, NULL };
+  char *text = NULL;
+
+  if (!run_tool (argv))
+    return NULL;
+  g_assert_true (g_file_get_contents (txt_path, &text, NULL, NULL));
+  return text;
+}
+
+cairo_surface_t *
+doc_check_pdftoppm (const char *pdf_path,
+                    guint       page,
+                    guint       dpi)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s-page%u", pdf_path, page + 1);
+  g_autofree char *png_path = g_strconcat (prefix, ".png", NULL);
+  g_autofree char *page_arg = g_strdup_printf ("%u", page + 1);
+  g_autofree char *dpi_arg = g_strdup_printf ("%u", dpi);
+  const char *argv[] = { "pdftoppm", "-png", "-singlefile", "-r", dpi_arg,
+                         "-f", page_arg, "-l", page_arg, pdf_path, prefix, NULL };
+  cairo_surface_t *surface;
+
+  if (!run_tool (argv))
+    return NULL;
+  surface = cairo_image_surface_create_from_png (png_path);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  return surface;
+}
+
+guint
+doc_check_dark_pixels (cairo_surface_t *surface,
+                       double           dpi,
+                       double           x,
+                       double           y,
+                       double           width,
+                       double           height)
+{
+  cairo_surface_t *image;
+  cairo_t *cr;
+  int x0, y0, x1, y1, stride;
+  const guint8 *data;
+  guint dark = 0;
+
+  /* Normalise whatever pdftoppm gave (RGB, grey, palette) to ARGB32. */
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                      cairo_image_surface_get_width (surface),
+                                      cairo_image_surface_get_height (surface));
+  cr = cairo_create (image);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+
+  x0 = MAX ((int) (x * dpi / 72.0), 0);
+  y0 = MAX ((int) (y * dpi / 72.0), 0);
+  x1 = MIN ((int) ((x + width) * dpi / 72.0 + 0.999), cairo_image_surface_get_width (image));
+  y1 = MIN ((int) ((y + height) * dpi / 72.0 + 0.999), cairo_image_surface_get_height (image));
+  stride = cairo_image_surface_get_stride (image);
+  data = cairo_image_surface_get_data (image);
+
+  for (int row = y0; row < y1; row++)
+    for (int col = x0; col < x1; col++)
+      {
+        guint32 px = *(const guint32 *) (data + row * stride + col * 4);
+        guint lum = (((px >> 16) & 0xFF) * 299 + ((px >> 8) & 0xFF) * 587
+                     + (px & 0xFF) * 114) / 1000;
+
+        dark += lum < 128;
+      }
+
+  cairo_surface_destroy (image);
+  return dark;
+}
+
+const VpDocumentItem *
+doc_check_find_text (VpDocument *doc,
+                     guint       page,
+                     const char *needle)
+{
+  guint n;
+  const VpDocumentItem *items = vp_document_get_items (doc, page, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (items[i].kind == VP_DOCUMENT_ITEM_TEXT && strstr (items[i].text, needle) != NULL)
+      return &items[i];
+  g_error ("no text item contains “%s” on page %u", needle, page);
+  return NULL;
+}
+
+void
+doc_check_inside (VpDocument *doc,
+                  guint       page,
+                  double      left,
+                  double      right)
+{
+  guint n;
+  const VpDocumentItem *items = vp_document_get_items (doc, page, &n);
+  double page_height;
+
+  vp_document_get_page_size (doc, page, NULL, &page_height);
+  for (guint i = 0; i < n; i++)
+    {
+      const VpDocumentItem *it = &items[i];
+      double pad = it->kind == VP_DOCUMENT_ITEM_TEXT ? 0 : it->line_width / 2;
+
+      if (it->x - pad < left - 1e-6 || it->x + it->width + pad > right + 1e-6
+          || it->y - pad < 0 || it->y + it->height + pad > page_height + 1e-6)
+        g_error ("item %u (%s) at x %.2f…%.2f, y %.2f…%.2f leaves [%.2f, %.2f] × [0, %.2f]",
+                 i, it->kind == VP_DOCUMENT_ITEM_TEXT ? it->text : "graphics",
+                 it->x - pad, it->x + it->width + pad, it->y - pad, it->y + it->height + pad,
+                 left, right, page_height);
+    }
+}
