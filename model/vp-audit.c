@@ -288,8 +288,8 @@ verify_rows (VpDatabase  *db,
         {
           sqlite3_reset (stmt);
           return verify_failed (out_bad_id, row.id, error,
-                                _("Audit log row %lld was changed after it was "
-                                  "written (its contents do not match its hash)"), (long long) row.id);
+                                _("Audit log row %lld does not match its hash: it was "
+                                  "changed after it was written, or forged"), (long long) row.id);
         }
 
       memcpy (expected_prev, computed, sizeof computed);
