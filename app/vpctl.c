@@ -1,11 +1,18 @@
 /* vpctl.c: the command-line tool for scripting, technicians and tests */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "vp-model-error.h"
 #include "vpctl.h"
 
 typedef struct
@@ -17,6 +24,8 @@ typedef struct
 
 static const VpctlGroup groups[] = {
   { "version", vpctl_group_version, N_("Print the version") },
+  { "db", vpctl_group_db, N_("Create, check and back up the database") },
+  { "operator", vpctl_group_operator, N_("Add and list operators") },
 };
 
 gboolean
@@ -88,6 +97,208 @@ vpctl_print_json (JsonNode *node)
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
+}
+
+VpDatabase *
+vpctl_open_db_full (VpctlContext  *ctx,
+                    gboolean       create,
+                    GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  if (ctx->db != NULL)
+    return ctx->db;
+
+  if (ctx->db_path != NULL)
+    path = g_strdup (ctx->db_path);
+  else
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "vendpoint", NULL);
+
+      if (create && g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_FAILED,
+                       _("Could not create the folder %s: %s"), dir, g_strerror (saved_errno));
+          return NULL;
+        }
+      path = g_build_filename (dir, "vendpoint.db", NULL);
+    }
+
+  /* Opening creates the file: a typo in --db must not yield a fresh empty database. */
+  if (!create && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                   _("There is no database at %s: create one with “vpctl db init” or pass "
+                     "--db PATH"), path);
+      return NULL;
+    }
+
+  ctx->db = vp_database_open (path, error);
+  return ctx->db;
+}
+
+VpDatabase *
+vpctl_open_db (VpctlContext  *ctx,
+               GError       **error)
+{
+  return vpctl_open_db_full (ctx, FALSE, error);
+}
+
+char *
+vpctl_read_secret (const char  *prompt,
+                   const char  *env_var,
+                   GError     **error)
+{
+  const char *value = env_var != NULL ? g_getenv (env_var) : NULL;
+  struct termios saved, quiet;
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t len;
+  char *secret;
+
+  if (value != NULL)
+    return g_strdup (value);
+
+  if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, &saved) != 0)
+    {
+      if (env_var != NULL)
+        g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                     _("No password: set %s or run vpctl on a terminal"), env_var);
+      else
+        g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                             _("No password: run vpctl on a terminal"));
+      return NULL;
+    }
+
+  /* Echo off but the newline still shown, so the next prompt starts on its own line. */
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  quiet.c_lflag |= ECHONL;
+  fputs (prompt, stderr);
+  fflush (stderr);
+  tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+  len = getline (&line, &size, stdin);
+  tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+
+  if (len < 0)
+    {
+      free (line);
+      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                           _("No password was entered"));
+      return NULL;
+    }
+  if (len > 0 && line[len - 1] == '\n')
+    line[--len] = '\0';
+  secret = g_strdup (line);
+  sodium_memzero (line, size);
+  free (line);
+  return secret;
+}
+
+void
+vpctl_free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+VpSession *
+vpctl_get_session (VpctlContext  *ctx,
+                   GError       **error)
+{
+  g_autofree char *login = NULL;
+  g_autofree char *prompt = NULL;
+  VpDatabase *db;
+  char *password;
+
+  if (ctx->session != NULL)
+    return ctx->session;
+
+  db = vpctl_open_db (ctx, error);
+  if (db == NULL)
+    return NULL;
+
+  if (ctx->operator_login != NULL)
+    login = g_strdup (ctx->operator_login);
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+      gint64 count = 0;
+
+      login = vp_operator_sole_admin (db, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (login == NULL)
+        {
+          if (!vp_operator_count (db, &count, error))
+            return NULL;
+          if (count == 0)
+            g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                                 _("The database has no operators yet: run “vpctl db init”"));
+          else
+            g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                                 _("There are several operators: pass --operator LOGIN (or set "
+                                   "VP_OPERATOR)"));
+          return NULL;
+        }
+    }
+
+  prompt = g_strdup_printf (_("Password for %s: "), login);
+  password = vpctl_read_secret (prompt, "VP_PASSWORD", error);
+  if (password == NULL)
+    return NULL;
+  ctx->session = vp_session_login (db, login, password, error);
+  vpctl_free_secret (password);
+  return ctx->session;
+}
+
+static void
+print_commands (FILE               *out,
+                VpctlContext       *ctx,
+                const VpctlCommand *commands,
+                guint               n_commands)
+{
+  fprintf (out, _("Usage: vpctl %s COMMAND …\n\nCommands:\n"), ctx->group);
+  for (guint i = 0; i < n_commands; i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, _("\n“vpctl %s COMMAND --help” describes a command.\n"), ctx->group);
+}
+
+int
+vpctl_run_command (VpctlContext        *ctx,
+                   const VpctlCommand  *commands,
+                   guint                n_commands,
+                   int                  argc,
+                   char               **argv)
+{
+  if (argc < 1)
+    {
+      print_commands (stderr, ctx, commands, n_commands);
+      return VPCTL_EXIT_USAGE;
+    }
+  if (g_str_equal (argv[0], "help") || g_str_equal (argv[0], "--help")
+      || g_str_equal (argv[0], "-h"))
+    {
+      print_commands (stdout, ctx, commands, n_commands);
+      return VPCTL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < n_commands; i++)
+    {
+      if (g_str_equal (commands[i].name, argv[0]))
+        return commands[i].func (ctx, argc, argv);
+    }
+
+  g_printerr (_("vpctl: “%s” has no command “%s”\n"), ctx->group, argv[0]);
+  print_commands (stderr, ctx, commands, n_commands);
+  return VPCTL_EXIT_USAGE;
 }
 
 int
@@ -234,6 +445,9 @@ main (int   argc,
   status = VPCTL_EXIT_USAGE;
 
 out:
+  /* The session holds a reference on the database: drop it first. */
+  g_clear_pointer ((VpSession **) &ctx.session, vp_session_unref);
+  g_clear_pointer ((VpDatabase **) &ctx.db, vp_database_unref);
   g_free (ctx.db_path);
   g_free (ctx.operator_login);
   return status;

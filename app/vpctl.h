@@ -9,6 +9,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "vp-database.h"
+#include "vp-session.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses: 0 ok, 1 the operation failed, 2 the command line was wrong. */
@@ -51,7 +54,48 @@ int      vpctl_usage_error   (VpctlContext  *ctx,
 /* Print @node as one JSON document followed by a newline on stdout. */
 void     vpctl_print_json    (JsonNode      *node);
 
+/* The database: ctx->db_path, else $VP_DB, else <user data dir>/vendpoint/vendpoint.db
+ * (its folder is created). Opened once and cached in ctx->db; the context owns it, do
+ * not unref. vpctl_open_db() refuses a file that does not exist yet ("run vpctl db
+ * init"); vpctl_open_db_full (ctx, TRUE, …) creates it (db init, demo). */
+VpDatabase *vpctl_open_db      (VpctlContext  *ctx,
+                                GError       **error);
+VpDatabase *vpctl_open_db_full (VpctlContext  *ctx,
+                                gboolean       create,
+                                GError       **error);
+/* Log in once, as ctx->operator_login (--operator / $VP_OPERATOR), else the only admin;
+ * the password comes from $VP_PASSWORD or a no-echo prompt on the terminal. Cached in
+ * ctx->session; the context owns it, do not unref. */
+VpSession  *vpctl_get_session  (VpctlContext  *ctx,
+                                GError       **error);
+/* A secret from the environment variable @env_var (may be NULL) if set, else typed on
+ * the terminal after @prompt without echo; an error when there is neither. Free with
+ * vpctl_free_secret(). */
+char       *vpctl_read_secret  (const char    *prompt,
+                                const char    *env_var,
+                                GError       **error);
+/* Wipe and free a secret from vpctl_read_secret(). */
+void        vpctl_free_secret  (char          *secret);
+
+/* A group's commands: vpctl_run_command() picks argv[0] from @commands, prints the
+ * list for a missing command, "help" or "--help", and a usage error for an unknown
+ * one. The command function sees its own name as argv[0]. */
+typedef struct
+{
+  const char     *name;
+  VpctlGroupFunc  func;
+  const char     *summary;   /* N_() */
+} VpctlCommand;
+
+int         vpctl_run_command  (VpctlContext        *ctx,
+                                const VpctlCommand  *commands,
+                                guint                n_commands,
+                                int                  argc,
+                                char               **argv);
+
 /* Groups */
 int vpctl_group_version (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_db (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_operator (VpctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

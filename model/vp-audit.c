@@ -374,6 +374,36 @@ vp_audit_verify (VpDatabase  *db,
   return vp_audit_verify_full (db, out_rows, NULL, NULL, error);
 }
 
+char *
+vp_audit_get_hash (VpDatabase  *db,
+                   gint64       id,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *hash = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db, "SELECT hash FROM audit WHERE id = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else if (rc == SQLITE_DONE)
+        g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                     _("The audit log has no row %lld"), (long long) id);
+      else
+        vp_database_set_error (db, rc, _("Could not read the audit log"), error);
+      sqlite3_reset (stmt);
+    }
+  vp_database_unlock (db);
+  return hash;
+}
+
 static void
 append_json_string (GString    *out,
                     const char *text)

@@ -44,6 +44,13 @@ gboolean vp_audit_verify_full (VpDatabase  *db,
                                gint64      *out_bad_id,
                                GError     **error);
 
+/* The stored hash of row @id (to compare with a head written down earlier); NULL with
+ * VP_MODEL_ERROR_NOT_FOUND when there is no such row. Trust it only after
+ * vp_audit_verify() passed. */
+char    *vp_audit_get_hash (VpDatabase *db,
+                            gint64      id,
+                            GError    **error);
+
 /* A flat JSON object of string members for the before/after columns:
  * vp_audit_json ("login", login, "role", "cashier", NULL). A NULL value becomes null;
  * keys and values are escaped. Free with g_free(). */
