@@ -9,8 +9,6 @@
 #include "vp-frame-private.h"
 
 #define START_BYTE    0x68
-#define PREAMBLE_BYTE 0xFE
-#define END_BYTE      0x16
 #define DI_SER_SIZE   3      /* DI(2) + SER */
 #define FLOW_SIZE     4      /* XXXXXX.XX */
 #define STATUS_SIZE   2
@@ -243,35 +241,19 @@ GBytes *
 vp_cjt188_frame_encode (const VpCjt188Frame *frame,
                         guint                n_preamble)
 {
-  GByteArray *out;
-  gsize start;
-  guint8 byte;
+  guint8 header[VP_CJT188_HEADER_SIZE];
 
   g_return_val_if_fail (frame != NULL, NULL);
   g_return_val_if_fail (n_preamble <= 16, NULL);
   g_return_val_if_fail (frame->length <= VP_CJT188_MAX_DATA, NULL);
 
-  out = g_byte_array_sized_new (n_preamble + VP_CJT188_MIN_FRAME_SIZE + frame->length);
-  byte = PREAMBLE_BYTE;
-  for (guint i = 0; i < n_preamble; i++)
-    g_byte_array_append (out, &byte, 1);
-
-  start = out->len;
-  byte = START_BYTE;
-  g_byte_array_append (out, &byte, 1);
-  g_byte_array_append (out, &frame->type, 1);
-  g_byte_array_append (out, frame->address.bytes, VP_CJT188_ADDRESS_SIZE);
-  g_byte_array_append (out, &frame->control, 1);
-  g_byte_array_append (out, &frame->length, 1);
-  g_byte_array_append (out, frame->data, frame->length);   /* no +0x33 in CJ/T 188 */
-  byte = 0;
-  for (gsize i = start; i < out->len; i++)
-    byte += out->data[i];
-  g_byte_array_append (out, &byte, 1);
-  byte = END_BYTE;
-  g_byte_array_append (out, &byte, 1);
-
-  return g_byte_array_free_to_bytes (out);
+  header[0] = START_BYTE;
+  header[1] = frame->type;
+  memcpy (header + 2, frame->address.bytes, VP_CJT188_ADDRESS_SIZE);
+  header[9] = frame->control;
+  header[10] = frame->length;
+  /* No +0x33 in CJ/T 188. */
+  return vp_frame_encode (n_preamble, header, sizeof header, frame->data, frame->length);
 }
 
 gsize
@@ -279,9 +261,6 @@ vp_cjt188_frame_scan (const guint8  *bytes,
                       gsize          n_bytes,
                       GError       **error)
 {
-  guint length;
-  gsize cs_index;
-
   g_return_val_if_fail (bytes != NULL, 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
@@ -301,23 +280,7 @@ vp_cjt188_frame_scan (const guint8  *bytes,
                    _("Byte 2 is 0x%02X, which is not a CJ/T 188 meter type"), bytes[1]);
       return 0;
     }
-  if (n_bytes < VP_CJT188_HEADER_SIZE)
-    return 0;
-  length = bytes[10];
-  if (length > VP_CJT188_MAX_DATA)
-    {
-      g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TOO_LONG,
-                   _("Data length is %u bytes; at most %u are accepted"),
-                   length, VP_CJT188_MAX_DATA);
-      return 0;
-    }
-  if (n_bytes < VP_CJT188_MIN_FRAME_SIZE + length)
-    return 0;
-
-  cs_index = VP_CJT188_HEADER_SIZE + length;
-  if (!vp_frame_check_trailer (bytes, cs_index, error))
-    return 0;
-  return cs_index + 2;
+  return vp_frame_scan_body (bytes, n_bytes, VP_CJT188_HEADER_SIZE, VP_CJT188_MAX_DATA, error);
 }
 
 gboolean

@@ -292,37 +292,21 @@ GBytes *
 vp_dlt645_frame_encode (const VpDlt645Frame *frame,
                         guint                n_preamble)
 {
-  GByteArray *out;
-  gsize start;
-  guint8 byte;
+  guint8 header[VP_DLT645_HEADER_SIZE];
+  guint8 data[VP_DLT645_MAX_DATA];
 
   g_return_val_if_fail (frame != NULL, NULL);
   g_return_val_if_fail (n_preamble <= VP_DLT645_MAX_PREAMBLE, NULL);
   g_return_val_if_fail (frame->length <= VP_DLT645_MAX_DATA, NULL);
 
-  out = g_byte_array_sized_new (n_preamble + VP_DLT645_MIN_FRAME_SIZE + frame->length);
-  byte = VP_DLT645_PREAMBLE_BYTE;
-  for (guint i = 0; i < n_preamble; i++)
-    g_byte_array_append (out, &byte, 1);
-
-  start = out->len;
-  byte = VP_DLT645_START;
-  g_byte_array_append (out, &byte, 1);
-  g_byte_array_append (out, frame->address.bytes, VP_DLT645_ADDRESS_SIZE);
-  g_byte_array_append (out, &byte, 1);
-  g_byte_array_append (out, &frame->control, 1);
-  g_byte_array_append (out, &frame->length, 1);
+  header[0] = VP_DLT645_START;
+  memcpy (header + 1, frame->address.bytes, VP_DLT645_ADDRESS_SIZE);
+  header[7] = VP_DLT645_START;
+  header[8] = frame->control;
+  header[9] = frame->length;
   for (guint i = 0; i < frame->length; i++)
-    {
-      byte = (guint8) (frame->data[i] + VP_DLT645_DATA_OFFSET);
-      g_byte_array_append (out, &byte, 1);
-    }
-  byte = vp_dlt645_checksum (out->data + start, out->len - start);
-  g_byte_array_append (out, &byte, 1);
-  byte = VP_DLT645_END;
-  g_byte_array_append (out, &byte, 1);
-
-  return g_byte_array_free_to_bytes (out);
+    data[i] = (guint8) (frame->data[i] + VP_DLT645_DATA_OFFSET);
+  return vp_frame_encode (n_preamble, header, sizeof header, data, frame->length);
 }
 
 gsize
@@ -330,9 +314,6 @@ vp_dlt645_frame_scan (const guint8  *bytes,
                       gsize          n_bytes,
                       GError       **error)
 {
-  guint length;
-  gsize cs_index;
-
   g_return_val_if_fail (bytes != NULL, 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
@@ -354,23 +335,7 @@ vp_dlt645_frame_scan (const guint8  *bytes,
                    bytes[7]);
       return 0;
     }
-  if (n_bytes < VP_DLT645_HEADER_SIZE)
-    return 0;
-  length = bytes[9];
-  if (length > VP_DLT645_MAX_DATA)
-    {
-      g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TOO_LONG,
-                   _("Data length is %u bytes; DL/T 645 allows at most %u"),
-                   length, VP_DLT645_MAX_DATA);
-      return 0;
-    }
-  if (n_bytes < VP_DLT645_MIN_FRAME_SIZE + length)
-    return 0;
-
-  cs_index = VP_DLT645_HEADER_SIZE + length;
-  if (!vp_frame_check_trailer (bytes, cs_index, error))
-    return 0;
-  return cs_index + 2;
+  return vp_frame_scan_body (bytes, n_bytes, VP_DLT645_HEADER_SIZE, VP_DLT645_MAX_DATA, error);
 }
 
 gboolean
@@ -820,6 +785,30 @@ vp_dlt645_build_reply (VpDlt645Frame          *out_frame,
   return vp_dlt645_frame_append (out_frame, data, n_data, error);
 }
 
+/* 91/B1 and 92/B2 differ only by function and the trailing SEQ (@seq < 0: none). */
+static gboolean
+build_read_reply (VpDlt645Frame          *out_frame,
+                  const VpDlt645Address  *address,
+                  VpDlt645Function        function,
+                  guint32                 di,
+                  const guint8           *value,
+                  gsize                   n_value,
+                  gint                    seq,
+                  gboolean                follow_up,
+                  GError                **error)
+{
+  guint8 seq_byte = (guint8) seq;
+
+  g_return_val_if_fail (out_frame != NULL && address != NULL, FALSE);
+  g_return_val_if_fail (value != NULL || n_value == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  vp_dlt645_build_reply (out_frame, address, function, follow_up, NULL, 0, NULL);
+  append_di (out_frame, di);
+  return vp_dlt645_frame_append (out_frame, value, n_value, error)
+         && vp_dlt645_frame_append (out_frame, &seq_byte, seq < 0 ? 0 : 1, error);
+}
+
 gboolean
 vp_dlt645_build_read_reply (VpDlt645Frame          *out_frame,
                             const VpDlt645Address  *address,
@@ -829,13 +818,8 @@ vp_dlt645_build_read_reply (VpDlt645Frame          *out_frame,
                             gboolean                follow_up,
                             GError                **error)
 {
-  g_return_val_if_fail (out_frame != NULL && address != NULL, FALSE);
-  g_return_val_if_fail (value != NULL || n_value == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  vp_dlt645_build_reply (out_frame, address, VP_DLT645_FUNCTION_READ, follow_up, NULL, 0, NULL);
-  append_di (out_frame, di);
-  return vp_dlt645_frame_append (out_frame, value, n_value, error);
+  return build_read_reply (out_frame, address, VP_DLT645_FUNCTION_READ, di, value, n_value,
+                           -1, follow_up, error);
 }
 
 gboolean
@@ -848,15 +832,8 @@ vp_dlt645_build_read_follow_up_reply (VpDlt645Frame          *out_frame,
                                       gboolean                follow_up,
                                       GError                **error)
 {
-  g_return_val_if_fail (out_frame != NULL && address != NULL, FALSE);
-  g_return_val_if_fail (value != NULL || n_value == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  vp_dlt645_build_reply (out_frame, address, VP_DLT645_FUNCTION_READ_FOLLOW_UP, follow_up,
-                         NULL, 0, NULL);
-  append_di (out_frame, di);
-  return vp_dlt645_frame_append (out_frame, value, n_value, error)
-         && vp_dlt645_frame_append (out_frame, &seq, 1, error);
+  return build_read_reply (out_frame, address, VP_DLT645_FUNCTION_READ_FOLLOW_UP, di, value,
+                           n_value, seq, follow_up, error);
 }
 
 void

@@ -381,12 +381,7 @@ vp_frame_describe (const guint8     *bytes,
   g_return_val_if_fail (bytes != NULL || n_bytes == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* The preamble is FE in both protocols. */
-  while (n_bytes > 0 && bytes[0] == VP_DLT645_PREAMBLE_BYTE)
-    {
-      bytes++;
-      n_bytes--;
-    }
+  bytes = vp_frame_skip_preamble (bytes, &n_bytes);
   if (n_bytes == 0)
     {
       g_set_error_literal (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TRUNCATED,

@@ -24,6 +24,68 @@ sum_bytes (const guint8 *bytes,
 }
 
 const guint8 *
+vp_frame_skip_preamble (const guint8 *bytes,
+                        gsize        *n_bytes)
+{
+  while (*n_bytes > 0 && bytes[0] == PREAMBLE_BYTE)
+    {
+      bytes++;
+      (*n_bytes)--;
+    }
+  return bytes;
+}
+
+gsize
+vp_frame_scan_body (const guint8  *bytes,
+                    gsize          n_bytes,
+                    gsize          header_size,
+                    guint          max_data,
+                    GError       **error)
+{
+  guint length;
+  gsize cs_index;
+
+  if (n_bytes < header_size)
+    return 0;
+  length = bytes[header_size - 1];
+  if (length > max_data)
+    {
+      g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TOO_LONG,
+                   _("Data length is %u bytes; at most %u are allowed"), length, max_data);
+      return 0;
+    }
+  /* CS and 16 follow the data. */
+  if (n_bytes < header_size + length + 2)
+    return 0;
+
+  cs_index = header_size + length;
+  if (!vp_frame_check_trailer (bytes, cs_index, error))
+    return 0;
+  return cs_index + 2;
+}
+
+GBytes *
+vp_frame_encode (guint         n_preamble,
+                 const guint8 *header,
+                 gsize         header_size,
+                 const guint8 *data,
+                 gsize         n_data)
+{
+  GByteArray *out = g_byte_array_sized_new (n_preamble + header_size + n_data + 2);
+  guint8 byte = PREAMBLE_BYTE;
+  guint8 trailer[2];
+
+  for (guint i = 0; i < n_preamble; i++)
+    g_byte_array_append (out, &byte, 1);
+  g_byte_array_append (out, header, header_size);
+  g_byte_array_append (out, data, n_data);
+  trailer[0] = sum_bytes (out->data + n_preamble, out->len - n_preamble);
+  trailer[1] = END_BYTE;
+  g_byte_array_append (out, trailer, 2);
+  return g_byte_array_free_to_bytes (out);
+}
+
+const guint8 *
 vp_frame_check_complete (const guint8  *bytes,
                          gsize          n_bytes,
                          gsize          header_size,
@@ -33,11 +95,7 @@ vp_frame_check_complete (const guint8  *bytes,
 {
   gsize size;
 
-  while (n_bytes > 0 && bytes[0] == PREAMBLE_BYTE)
-    {
-      bytes++;
-      n_bytes--;
-    }
+  bytes = vp_frame_skip_preamble (bytes, &n_bytes);
   if (n_bytes == 0)
     {
       g_set_error_literal (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TRUNCATED,

@@ -26,6 +26,27 @@ const guint8 *vp_frame_check_complete (const guint8     *bytes,
                                        gsize            *out_size,
                                        GError          **error);
 
+/* Skip the FE bytes that may precede a frame in both protocols; returns the new start
+ * and shortens *@n_bytes. */
+const guint8 *vp_frame_skip_preamble  (const guint8     *bytes,
+                                       gsize            *n_bytes);
+
+/* The length-dependent part of both protocols' candidate checks, once the shape
+ * bytes before L are fine: L (at @header_size - 1) <= @max_data else TOO_LONG, then
+ * CS and 16. Returns 0 when more bytes are needed or (with @error) on a fault. */
+gsize         vp_frame_scan_body      (const guint8     *bytes,
+                                       gsize             n_bytes,
+                                       gsize             header_size,
+                                       guint             max_data,
+                                       GError          **error);
+
+/* FE×@n_preamble, @header (68 … L), @data as given, CS, 16. */
+GBytes       *vp_frame_encode         (guint             n_preamble,
+                                       const guint8     *header,
+                                       gsize             header_size,
+                                       const guint8     *data,
+                                       gsize             n_data);
+
 /* Both protocols: CS (sum from 68 through the data) and 16 follow the data
  * (PROTOCOLS.md). BAD_CHECKSUM or BAD_END. */
 gboolean      vp_frame_check_trailer  (const guint8     *frame_start,
