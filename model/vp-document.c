@@ -247,11 +247,43 @@ vp_document_get_items (VpDocument *self,
 }
 
 /*
+ * vp_document_item_get_ink_box:
+ *
+ * The box @item paints, strokes included: half the line width around outlines and
+ * polylines; a horizontal or vertical line (butt caps) widens only across its length.
+ */
+void
+vp_document_item_get_ink_box (const VpDocumentItem *item,
+                              double               *x1,
+                              double               *y1,
+                              double               *x2,
+                              double               *y2)
+{
+  double pad_x = 0, pad_y = 0;
+
+  g_return_if_fail (item != NULL);
+
+  if (item->kind != VP_DOCUMENT_ITEM_TEXT && item->kind != VP_DOCUMENT_ITEM_MODULES)
+    {
+      pad_x = pad_y = item->line_width / 2;
+      if (item->kind == VP_DOCUMENT_ITEM_LINE && item->y1 == item->y2)
+        pad_x = 0;
+      else if (item->kind == VP_DOCUMENT_ITEM_LINE && item->x1 == item->x2)
+        pad_y = 0;
+    }
+
+  *x1 = item->x - pad_x;
+  *y1 = item->y - pad_y;
+  *x2 = item->x + item->width + pad_x;
+  *y2 = item->y + item->height + pad_y;
+}
+
+/*
  * vp_document_get_extents:
  *
- * The union of the bounding boxes of everything on @page. Returns %FALSE (and leaves
- * the outputs alone) for an empty page. Layout tests use it to prove nothing
- * overflows the paper.
+ * The union of the ink boxes of everything on @page. Returns %FALSE (and leaves the
+ * outputs alone) for an empty page. Layout tests use it to prove nothing overflows
+ * the paper.
  */
 gboolean
 vp_document_get_extents (VpDocument *self,
@@ -274,13 +306,13 @@ vp_document_get_extents (VpDocument *self,
 
   for (guint i = 0; i < n; i++)
     {
-      /* Strokes paint half their width outside the geometry. */
-      double pad = items[i].kind == VP_DOCUMENT_ITEM_TEXT ? 0 : items[i].line_width / 2;
+      double bx1, by1, bx2, by2;
 
-      ax1 = MIN (ax1, items[i].x - pad);
-      ay1 = MIN (ay1, items[i].y - pad);
-      ax2 = MAX (ax2, items[i].x + items[i].width + pad);
-      ay2 = MAX (ay2, items[i].y + items[i].height + pad);
+      vp_document_item_get_ink_box (&items[i], &bx1, &by1, &bx2, &by2);
+      ax1 = MIN (ax1, bx1);
+      ay1 = MIN (ay1, by1);
+      ax2 = MAX (ax2, bx2);
+      ay2 = MAX (ay2, by2);
     }
 
   if (x1 != NULL) *x1 = ax1;

@@ -115,6 +115,12 @@ gboolean    vp_document_get_extents      (VpDocument    *self,
                                           double        *x2,
                                           double        *y2);
 
+void        vp_document_item_get_ink_box (const VpDocumentItem *item,
+                                          double        *x1,
+                                          double        *y1,
+                                          double        *x2,
+                                          double        *y2);
+
 /* Text measurement (the one source of metrics) */
 double      vp_document_text_width       (VpDocument    *self,
                                           const char    *text,

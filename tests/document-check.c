@@ -1,34 +1,7 @@
 /* document-check.c: checks on rendered documents (see document-check.h) */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "document-check.h"
-
-char *
-doc_check_tmpdir_new (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("vp-doc-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-void
-doc_check_tmpdir_free (char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-  g_free (dir);
-}
 
 /* Runs @argv; skips the test when the program is missing, fails it on an error. */
 static gboolean
@@ -135,6 +108,67 @@ doc_check_dark_pixels (cairo_surface_t *surface,
   return dark;
 }
 
+guint
+doc_check_item_ink (cairo_surface_t      *surface,
+                    double                dpi,
+                    const VpDocumentItem *item)
+{
+  return doc_check_dark_pixels (surface, dpi, item->x, item->y, item->width, item->height);
+}
+
+void
+doc_check_render_both (VpDocument      *doc,
+                       const char      *dir,
+                       double           dpi,
+                       cairo_surface_t *out[2])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "both.pdf", NULL);
+
+  out[0] = vp_document_render_image (doc, 0, dpi, &error);
+  g_assert_no_error (error);
+  g_assert_true (vp_document_save_pdf (doc, NULL, path, &error));
+  g_assert_no_error (error);
+  out[1] = doc_check_pdftoppm (path, 0, (guint) dpi);
+}
+
+VpReceipt *
+doc_check_sample_receipt (VpReceiptKind kind)
+{
+  VpReceipt *r = vp_receipt_new (kind);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+08:00");
+
+  r->site_name = g_strdup ("阳光花园物业服务中心 Sunshine Garden");
+  r->receipt_no = g_strdup ("01-00000042");
+  r->issued_at = g_date_time_new (tz, 2026, 11, 25, 14, 3, 9);
+  r->counter = g_strdup ("01 一楼大厅");
+  r->cashier = g_strdup ("李娜 (cashier1)");
+  r->shift = g_strdup ("#17 2026-11-25 08:00");
+  r->customer = g_strdup ("王小明");
+  r->account = g_strdup ("10000014");
+  r->room = g_strdup ("3-402");
+  vp_receipt_add_meter (r, VP_RECEIPT_METER_ELECTRICITY, "230001234567");
+  vp_receipt_add_meter (r, VP_RECEIPT_METER_WATER, "12345678901234");
+  r->amount = 123450;
+  r->payment_method = g_strdup ("cash");
+  r->tendered = 130000;
+  r->change = 6550;
+  r->balance_before = 2050;
+  r->balance_after = 125500;
+  r->tariff_summary = g_strdup ("居民峰谷 Residential TOU: 峰 0.6170 谷 0.3070 元/kWh");
+
+  if (kind != VP_RECEIPT_TOPUP)
+    {
+      r->amount = -r->amount;
+      r->tendered = r->change = 0;
+      r->balance_before = 125500;
+      r->balance_after = 2050;
+      r->original_receipt_no = g_strdup ("01-00000041");
+      r->note = g_strdup ("客户多付 Overpaid");
+    }
+  return r;
+}
+
 const VpDocumentItem *
 doc_check_find_text (VpDocument *doc,
                      guint       page,
@@ -163,14 +197,12 @@ doc_check_inside (VpDocument *doc,
   vp_document_get_page_size (doc, page, NULL, &page_height);
   for (guint i = 0; i < n; i++)
     {
-      const VpDocumentItem *it = &items[i];
-      double pad = it->kind == VP_DOCUMENT_ITEM_TEXT ? 0 : it->line_width / 2;
+      double x1, y1, x2, y2;
 
-      if (it->x - pad < left - 1e-6 || it->x + it->width + pad > right + 1e-6
-          || it->y - pad < 0 || it->y + it->height + pad > page_height + 1e-6)
+      vp_document_item_get_ink_box (&items[i], &x1, &y1, &x2, &y2);
+      if (x1 < left - 1e-6 || x2 > right + 1e-6 || y1 < 0 || y2 > page_height + 1e-6)
         g_error ("item %u (%s) at x %.2f…%.2f, y %.2f…%.2f leaves [%.2f, %.2f] × [0, %.2f]",
-                 i, it->kind == VP_DOCUMENT_ITEM_TEXT ? it->text : "graphics",
-                 it->x - pad, it->x + it->width + pad, it->y - pad, it->y + it->height + pad,
-                 left, right, page_height);
+                 i, items[i].kind == VP_DOCUMENT_ITEM_TEXT ? items[i].text : "graphics",
+                 x1, x2, y1, y2, left, right, page_height);
     }
 }

@@ -6,12 +6,9 @@
 #include <cairo.h>
 
 #include "vp-document.h"
+#include "vp-receipt.h"
 
 G_BEGIN_DECLS
-
-/* A temporary directory removed with its files by doc_check_tmpdir_free(). */
-char            *doc_check_tmpdir_new     (void);
-void             doc_check_tmpdir_free    (char            *dir);
 
 /* The text of @pdf_path (pdftotext -layout, UTF-8), or NULL after g_test_skip()
  * when pdftotext is not installed. */
@@ -31,6 +28,22 @@ guint            doc_check_dark_pixels    (cairo_surface_t *surface,
                                            double           y,
                                            double           width,
                                            double           height);
+
+/* Dark pixels where @item is (its box), in an image rendered at @dpi. */
+guint            doc_check_item_ink       (cairo_surface_t *surface,
+                                           double           dpi,
+                                           const VpDocumentItem *item);
+
+/* Page 0 of @doc drawn twice at @dpi: out[0] by the Cairo renderer, out[1] by poppler
+ * from the libharu PDF (written into @dir); out[1] is NULL after g_test_skip() when
+ * pdftoppm is missing. Destroy the surfaces with cairo_surface_destroy(). */
+void             doc_check_render_both    (VpDocument      *doc,
+                                           const char      *dir,
+                                           double           dpi,
+                                           cairo_surface_t *out[2]);
+
+/* A realistic receipt of @kind (refunds and reversals debit the same amount). */
+VpReceipt       *doc_check_sample_receipt (VpReceiptKind    kind);
 
 /* The first TEXT item on @page whose text contains @needle. */
 const VpDocumentItem *

@@ -4,6 +4,7 @@
 #include <hpdf.h>
 
 #include "document-check.h"
+#include "vp-test-tmp.h"
 #include "vp-document.h"
 #include "vp-layout.h"
 #include "vp-model-error.h"
@@ -156,7 +157,7 @@ test_document_pdf_text (void)
 {
   g_autoptr(VpDocument) doc = build_sample ();
   g_autoptr(GError) error = NULL;
-  char *dir = doc_check_tmpdir_new ();
+  g_autofree char *dir = vp_test_tmp_new ();
   g_autofree char *path = g_build_filename (dir, "sample.pdf", NULL);
   g_autofree char *text = NULL;
 
@@ -173,7 +174,7 @@ test_document_pdf_text (void)
       g_assert_nonnull (strstr (text, "￥1,234.56"));
       g_assert_nonnull (strstr (text, "壹仟贰佰叁拾肆元伍角陆分"));
     }
-  doc_check_tmpdir_free (dir);
+  vp_test_tmp_remove (dir);
 }
 
 /* The known libharu failure is blank glyphs, which pdftotext does not notice:
@@ -184,19 +185,15 @@ test_document_png_not_blank (void)
 {
   g_autoptr(VpDocument) doc = build_sample ();
   g_autoptr(GError) error = NULL;
-  char *dir = doc_check_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "sample.pdf", NULL);
+  g_autofree char *dir = vp_test_tmp_new ();
   g_autofree char *png = g_build_filename (dir, "cairo.png", NULL);
   const VpDocumentItem *title = doc_check_find_text (doc, 0, "充值收据");
   const VpDocumentItem *words = doc_check_find_text (doc, 0, "壹仟");
   cairo_surface_t *surfaces[2];
 
-  g_assert_true (vp_document_save_pdf (doc, NULL, path, &error));
-  surfaces[0] = vp_document_render_image (doc, 0, DPI, &error);
-  g_assert_no_error (error);
   g_assert_true (vp_document_save_png (doc, 0, DPI, png, &error));
   g_assert_no_error (error);
-  surfaces[1] = doc_check_pdftoppm (path, 0, DPI);
+  doc_check_render_both (doc, dir, DPI, surfaces);
 
   for (guint s = 0; s < G_N_ELEMENTS (surfaces); s++)
     {
@@ -204,10 +201,8 @@ test_document_png_not_blank (void)
 
       if (surfaces[s] == NULL)
         continue;
-      title_ink = doc_check_dark_pixels (surfaces[s], DPI, title->x, title->y,
-                                         title->width, title->height);
-      words_ink = doc_check_dark_pixels (surfaces[s], DPI, words->x, words->y,
-                                         words->width, words->height);
+      title_ink = doc_check_item_ink (surfaces[s], DPI, title);
+      words_ink = doc_check_item_ink (surfaces[s], DPI, words);
       empty_ink = doc_check_dark_pixels (surfaces[s], DPI, 0, 0, 15, 15);
       g_test_message ("%s: title %u, words %u, margin %u dark pixels",
                       s == 0 ? "cairo" : "pdftoppm", title_ink, words_ink, empty_ink);
@@ -220,15 +215,14 @@ test_document_png_not_blank (void)
   /* Both renderers place glyphs alike: ink per label agrees within 25 %. */
   if (surfaces[1] != NULL)
     {
-      guint a = doc_check_dark_pixels (surfaces[0], DPI, words->x, words->y,
-                                       words->width, words->height);
-      guint b = doc_check_dark_pixels (surfaces[1], DPI, words->x, words->y,
-                                       words->width, words->height);
+      guint a = doc_check_item_ink (surfaces[0], DPI, words);
+      guint b = doc_check_item_ink (surfaces[1], DPI, words);
+
       g_assert_cmpfloat (ABS ((double) a - b), <, 0.25 * MAX (a, b));
       cairo_surface_destroy (surfaces[1]);
     }
   cairo_surface_destroy (surfaces[0]);
-  doc_check_tmpdir_free (dir);
+  vp_test_tmp_remove (dir);
 }
 
 /* Ink to the right of a measured line would mean the renderers advance glyphs
@@ -237,9 +231,7 @@ static void
 test_document_renderers_keep_measured_width (void)
 {
   g_autoptr(VpDocument) doc = new_document ();
-  g_autoptr(GError) error = NULL;
-  char *dir = doc_check_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "width.pdf", NULL);
+  g_autofree char *dir = vp_test_tmp_new ();
   const char *line = "收据编号 Receipt No. 0123456789 充值金额 WWWWMMMM";
   const VpDocumentItem *item;
   cairo_surface_t *surfaces[2];
@@ -249,9 +241,7 @@ test_document_renderers_keep_measured_width (void)
   item = vp_document_add_text (doc, 0, 10, 20, 10, VP_TEXT_REGULAR, VP_COLOR_BLACK, line);
   right = item->x + item->width;
   g_assert_cmpfloat (right, <, 400);
-  g_assert_true (vp_document_save_pdf (doc, NULL, path, &error));
-  surfaces[0] = vp_document_render_image (doc, 0, DPI, &error);
-  surfaces[1] = doc_check_pdftoppm (path, 0, DPI);
+  doc_check_render_both (doc, dir, DPI, surfaces);
 
   for (guint s = 0; s < G_N_ELEMENTS (surfaces); s++)
     {
@@ -259,11 +249,11 @@ test_document_renderers_keep_measured_width (void)
         continue;
       /* The last glyph (M) ends near its advance: ink just inside, none beyond. */
       g_assert_cmpuint (doc_check_dark_pixels (surfaces[s], DPI, right - 6, 0, 6, 60), >, 0);
-      g_assert_cmpuint (doc_check_dark_pixels (surfaces[s], DPI, right + 1.5, 0, 420 - right - 1.5, 60),
-                        ==, 0);
+      g_assert_cmpuint (doc_check_dark_pixels (surfaces[s], DPI, right + 1.5, 0,
+                                               420 - right - 1.5, 60), ==, 0);
       cairo_surface_destroy (surfaces[s]);
     }
-  doc_check_tmpdir_free (dir);
+  vp_test_tmp_remove (dir);
 }
 
 static void

@@ -1,0 +1,512 @@
+/* vp-receipt.c: receipts for every movement of money (see vp-receipt.h) */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vp-capital.h"
+#include "vp-layout.h"
+#include "vp-model-error.h"
+#include "vp-money.h"
+#include "vp-receipt.h"
+
+/* Sizes per format: paper, margin and the body font. The 80 mm roll prints 72 mm
+ * (576 dots at 203 dpi), so its margin is 4 mm each side. */
+typedef struct
+{
+  double width_mm;
+  double height_mm;   /* 0 = the roll grows with the content */
+  double margin_mm;
+  double body;        /* font size in points */
+  double qr_mm;       /* QR side including its quiet zone */
+} ReceiptGeometry;
+
+static const ReceiptGeometry geometries[] = {
+  [VP_RECEIPT_ROLL80] = { 80, 0, 4, 8.5, 30 },
+  [VP_RECEIPT_A5] = { 148, 210, 12, 10, 30 },
+  [VP_RECEIPT_A4] = { 210, 297, 20, 11.5, 32 },
+};
+
+static void
+receipt_meter_free (gpointer data)
+{
+  VpReceiptMeter *meter = data;
+
+  g_free (meter->number);
+  g_free (meter);
+}
+
+static void
+receipt_item_free (gpointer data)
+{
+  VpReceiptItem *item = data;
+
+  g_free (item->label);
+  g_free (item);
+}
+
+/* Returns: (transfer full): an empty receipt of @kind; fill the public fields. */
+VpReceipt *
+vp_receipt_new (VpReceiptKind kind)
+{
+  VpReceipt *self = g_new0 (VpReceipt, 1);
+
+  self->kind = kind;
+  self->meters = g_ptr_array_new_with_free_func (receipt_meter_free);
+  self->deductions = g_ptr_array_new_with_free_func (receipt_item_free);
+  return self;
+}
+
+void
+vp_receipt_free (VpReceipt *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->site_name);
+  g_free (self->receipt_no);
+  g_clear_pointer (&self->issued_at, g_date_time_unref);
+  g_free (self->counter);
+  g_free (self->cashier);
+  g_free (self->shift);
+  g_free (self->customer);
+  g_free (self->account);
+  g_free (self->room);
+  g_ptr_array_unref (self->meters);
+  g_free (self->payment_method);
+  g_free (self->payment_reference);
+  g_ptr_array_unref (self->deductions);
+  g_free (self->tariff_summary);
+  g_free (self->original_receipt_no);
+  g_free (self->note);
+  g_free (self);
+}
+
+void
+vp_receipt_add_meter (VpReceipt          *self,
+                      VpReceiptMeterKind  kind,
+                      const char         *number)
+{
+  VpReceiptMeter *meter;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (number != NULL);
+
+  meter = g_new0 (VpReceiptMeter, 1);
+  meter->kind = kind;
+  meter->number = g_strdup (number);
+  g_ptr_array_add (self->meters, meter);
+}
+
+/* Records that @amount fen of a top-up went to @label (a fee, arrears) rather than
+ * to the balance; the receipt itemises them. */
+void
+vp_receipt_add_deduction (VpReceipt  *self,
+                          const char *label,
+                          gint64      amount)
+{
+  VpReceiptItem *item;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (label != NULL);
+
+  item = g_new0 (VpReceiptItem, 1);
+  item->label = g_strdup (label);
+  item->amount = amount;
+  g_ptr_array_add (self->deductions, item);
+}
+
+/* The printed titles of each kind, Chinese and English; never translated because the
+ * receipt is bilingual by design. */
+void
+vp_receipt_kind_get_titles (VpReceiptKind   kind,
+                            const char    **zh,
+                            const char    **en)
+{
+  static const char * const titles[][2] = {
+    [VP_RECEIPT_TOPUP] = { "充值收据", "Top-up Receipt" },
+    [VP_RECEIPT_REFUND] = { "退款凭证", "Refund Voucher" },
+    [VP_RECEIPT_REVERSAL] = { "冲正凭证", "Reversal Voucher" },
+    [VP_RECEIPT_FEE] = { "收费凭证", "Fee Voucher" },
+    [VP_RECEIPT_ADJUSTMENT] = { "调账凭证", "Adjustment Voucher" },
+  };
+
+  g_return_if_fail ((guint) kind < G_N_ELEMENTS (titles));
+
+  if (zh != NULL)
+    *zh = titles[kind][0];
+  if (en != NULL)
+    *en = titles[kind][1];
+}
+
+/* "roll80", "a5", "a4" → format; FALSE for anything else. */
+gboolean
+vp_receipt_format_from_string (const char      *text,
+                               VpReceiptFormat *out_format)
+{
+  static const char * const names[] = {
+    [VP_RECEIPT_ROLL80] = "roll80", [VP_RECEIPT_A5] = "a5", [VP_RECEIPT_A4] = "a4",
+  };
+
+  g_return_val_if_fail (out_format != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (text, names[i]) == 0)
+      {
+        *out_format = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static const char *
+kind_code (VpReceiptKind kind)
+{
+  static const char * const codes[] = {
+    [VP_RECEIPT_TOPUP] = "topup", [VP_RECEIPT_REFUND] = "refund",
+    [VP_RECEIPT_REVERSAL] = "reversal", [VP_RECEIPT_FEE] = "fee",
+    [VP_RECEIPT_ADJUSTMENT] = "adjustment",
+  };
+
+  g_assert ((guint) kind < G_N_ELEMENTS (codes));
+  return codes[kind];
+}
+
+/*
+ * vp_receipt_canonical_text:
+ *
+ * Returns: (transfer full): the fields of the ledger row that a receipt certifies, one
+ * per line in a fixed order ("vendpoint-receipt-1", number, kind, UTC time to the
+ * second, account, amount, balance before, balance after, method, reference, original
+ * receipt). Reprint count, names and layout are not part of it, so every copy of a
+ * receipt carries the same verification code.
+ */
+char *
+vp_receipt_canonical_text (const VpReceipt *self)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->issued_at != NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (self->issued_at);
+      when = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+    }
+
+  return g_strdup_printf ("vendpoint-receipt-1\n%s\n%s\n%s\n%s\n%" G_GINT64_FORMAT "\n%"
+                          G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s\n%s\n%s\n",
+                          self->receipt_no ? self->receipt_no : "", kind_code (self->kind),
+                          when ? when : "", self->account ? self->account : "",
+                          self->amount, self->balance_before, self->balance_after,
+                          self->payment_method ? self->payment_method : "",
+                          self->payment_reference ? self->payment_reference : "",
+                          self->original_receipt_no ? self->original_receipt_no : "");
+}
+
+/* Returns: (transfer full): 8 upper-case hex digits, the start of SHA-256 over
+ * vp_receipt_canonical_text(). */
+char *
+vp_receipt_verification_code (const VpReceipt *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  text = vp_receipt_canonical_text (self);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  hash[8] = '\0';
+  return g_ascii_strup (hash, -1);
+}
+
+/* Returns: (transfer full): what the QR code holds: "VP1|number|amount in fen|code",
+ * short enough for a small symbol and enough to look the row up and check it. */
+char *
+vp_receipt_qr_text (const VpReceipt *self)
+{
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  code = vp_receipt_verification_code (self);
+  return g_strdup_printf ("VP1|%s|%" G_GINT64_FORMAT "|%s",
+                          self->receipt_no ? self->receipt_no : "", self->amount, code);
+}
+
+/* "￥1,234.56" (full-width yuan sign: see shared/PLATFORM.md), "-￥5.00". */
+static char *
+format_yuan (gint64 fen)
+{
+  g_autofree char *plain = vp_money_format (fen < 0 ? -fen : fen);
+  const char *dot = strchr (plain, '.');
+  GString *out = g_string_new (fen < 0 ? "-￥" : "￥");
+  gsize n_int = dot - plain;
+
+  for (gsize i = 0; i < n_int; i++)
+    {
+      if (i > 0 && (n_int - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, plain[i]);
+    }
+  g_string_append (out, dot);
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+method_label (const char *method)
+{
+  static const char * const labels[][2] = {
+    { "cash", "现金 Cash" },
+    { "card", "银行卡 Bank card" },
+    { "wechat", "微信支付 WeChat Pay" },
+    { "alipay", "支付宝 Alipay" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (method, labels[i][0]) == 0)
+      return labels[i][1];
+  return method;
+}
+
+/* Labels of the amount line per kind. */
+static const char *
+amount_label (VpReceiptKind kind)
+{
+  static const char * const labels[] = {
+    [VP_RECEIPT_TOPUP] = "充值金额 Amount paid",
+    [VP_RECEIPT_REFUND] = "退款金额 Amount refunded",
+    [VP_RECEIPT_REVERSAL] = "冲正金额 Amount reversed",
+    [VP_RECEIPT_FEE] = "收费金额 Fee charged",
+    [VP_RECEIPT_ADJUSTMENT] = "调整金额 Adjustment",
+  };
+
+  return labels[kind];
+}
+
+static gboolean
+check_receipt (const VpReceipt  *self,
+               GError          **error)
+{
+  const char *missing = NULL;
+
+  if (self->receipt_no == NULL || *self->receipt_no == '\0')
+    missing = _("receipt number");
+  else if (self->issued_at == NULL)
+    missing = _("date and time");
+  else if (self->account == NULL || *self->account == '\0')
+    missing = _("account");
+  else if ((guint) self->kind > VP_RECEIPT_ADJUSTMENT)
+    missing = _("kind");
+
+  if (missing != NULL)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("The receipt cannot be printed: its %s is missing"), missing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A label/value line, skipped when the value is unknown. */
+static void
+pair (VpLayout   *layout,
+      const char *label,
+      const char *value,
+      double      size)
+{
+  if (value != NULL && *value != '\0')
+    vp_layout_pair (layout, label, value, size, VP_TEXT_REGULAR);
+}
+
+static void
+money_pair (VpLayout     *layout,
+            const char   *label,
+            gint64        fen,
+            double        size,
+            VpTextWeight  weight)
+{
+  g_autofree char *text = format_yuan (fen);
+
+  vp_layout_pair (layout, label, text, size, weight);
+}
+
+static void
+build_header (VpLayout        *layout,
+              const VpReceipt *self,
+              double           size)
+{
+  const char *zh, *en;
+  g_autofree char *when = NULL;
+
+  vp_receipt_kind_get_titles (self->kind, &zh, &en);
+  if (self->site_name != NULL)
+    vp_layout_text (layout, self->site_name, size + 2, VP_TEXT_BOLD, VP_ALIGN_CENTER);
+  vp_layout_text (layout, zh, size + 5, VP_TEXT_BOLD, VP_ALIGN_CENTER);
+  vp_layout_text (layout, en, size, VP_TEXT_REGULAR, VP_ALIGN_CENTER);
+
+  if (self->reprint_count > 0)
+    {
+      g_autofree char *mark = g_strdup_printf ("** 补打 DUPLICATE  第%u次 Reprint %u **",
+                                               self->reprint_count, self->reprint_count);
+      vp_layout_space (layout, 2);
+      vp_layout_text (layout, mark, size + 1, VP_TEXT_BOLD, VP_ALIGN_CENTER);
+    }
+
+  vp_layout_rule (layout, 0.8, FALSE);
+  /* In the time zone the caller gave: vp_receipt_load() gives the counter's local time. */
+  when = g_date_time_format (self->issued_at, "%Y-%m-%d %H:%M:%S");
+  pair (layout, "收据编号 Receipt No.", self->receipt_no, size);
+  pair (layout, "日期时间 Date/Time", when, size);
+  pair (layout, "收费点 Counter", self->counter, size);
+  pair (layout, "收款员 Cashier", self->cashier, size);
+  pair (layout, "班次 Shift", self->shift, size);
+}
+
+static void
+build_customer (VpLayout        *layout,
+                const VpReceipt *self,
+                double           size)
+{
+  vp_layout_rule (layout, 0.5, TRUE);
+  pair (layout, "客户 Customer", self->customer, size);
+  pair (layout, "账号 Account", self->account, size);
+  pair (layout, "房间 Room", self->room, size);
+  for (guint i = 0; i < self->meters->len; i++)
+    {
+      const VpReceiptMeter *meter = self->meters->pdata[i];
+
+      pair (layout, meter->kind == VP_RECEIPT_METER_WATER ? "水表 Water meter"
+                                                          : "电表 Electricity meter",
+            meter->number, size);
+    }
+}
+
+static gboolean
+build_amounts (VpLayout         *layout,
+               const VpReceipt  *self,
+               double            size,
+               GError          **error)
+{
+  /* Adjustments keep their sign; every other kind states its direction in words. */
+  gint64 shown = self->kind == VP_RECEIPT_ADJUSTMENT ? self->amount : ABS (self->amount);
+  g_autofree char *capital = vp_capital_from_fen (shown, error);
+  g_autofree char *in_words = NULL;
+  gint64 deducted = 0;
+
+  if (capital == NULL)
+    return FALSE;
+
+  vp_layout_rule (layout, 0.5, TRUE);
+  money_pair (layout, amount_label (self->kind), shown, size + 2, VP_TEXT_BOLD);
+  in_words = g_strconcat ("人民币", capital, NULL);
+  vp_layout_pair (layout, "大写 In words", in_words, size, VP_TEXT_REGULAR);
+
+  pair (layout, "支付方式 Payment", method_label (self->payment_method), size);
+  pair (layout, "交易参考号 Reference", self->payment_reference, size);
+  if (self->tendered > 0)
+    {
+      money_pair (layout, "实收 Tendered", self->tendered, size, VP_TEXT_REGULAR);
+      money_pair (layout, "找零 Change", self->change, size, VP_TEXT_REGULAR);
+    }
+
+  if (self->deductions->len > 0)
+    {
+      vp_layout_text (layout, "扣除明细 Deductions", size, VP_TEXT_BOLD, VP_ALIGN_LEFT);
+      for (guint i = 0; i < self->deductions->len; i++)
+        {
+          const VpReceiptItem *item = self->deductions->pdata[i];
+
+          money_pair (layout, item->label, -item->amount, size, VP_TEXT_REGULAR);
+          deducted += item->amount;
+        }
+      money_pair (layout, "实际入账 Credited to balance", shown - deducted, size,
+                  VP_TEXT_BOLD);
+    }
+
+  money_pair (layout, "交易前余额 Balance before", self->balance_before, size, VP_TEXT_REGULAR);
+  money_pair (layout, "交易后余额 Balance after", self->balance_after, size, VP_TEXT_REGULAR);
+  pair (layout, "原收据 Original receipt", self->original_receipt_no, size);
+  pair (layout, "事由 Reason", self->note, size);
+  if (self->tariff_summary != NULL && *self->tariff_summary != '\0')
+    {
+      g_autofree char *tariff = g_strconcat ("电价 Tariff: ", self->tariff_summary, NULL);
+      vp_layout_text (layout, tariff, size - 1, VP_TEXT_REGULAR, VP_ALIGN_LEFT);
+    }
+  return TRUE;
+}
+
+/*
+ * vp_receipt_build:
+ * @format: paper: 80 mm roll (one page as long as the content), A5 or A4
+ *
+ * Lays the receipt out. Returns: (transfer full): the document, or %NULL with
+ * VP_MODEL_ERROR_INVALID_ARGUMENT when the number, time or account is missing or the
+ * amount is out of range, or VP_MODEL_ERROR_FAILED when the document font is missing.
+ */
+VpDocument *
+vp_receipt_build (const VpReceipt  *self,
+                  VpReceiptFormat   format,
+                  GError          **error)
+{
+  const ReceiptGeometry *g;
+  g_autoptr(VpDocument) doc = NULL;
+  g_autoptr(VpLayout) layout = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *qr_text = NULL;
+  double size;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (geometries), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_receipt (self, error))
+    return NULL;
+
+  doc = vp_document_new (error);
+  if (doc == NULL)
+    return NULL;
+
+  g = &geometries[format];
+  size = g->body;
+  layout = vp_layout_new (doc, VP_MM_TO_PT (g->width_mm), VP_MM_TO_PT (g->height_mm),
+                          VP_MM_TO_PT (g->margin_mm));
+
+  build_header (layout, self, size);
+  build_customer (layout, self, size);
+  if (!build_amounts (layout, self, size, error))
+    return NULL;
+
+  vp_layout_rule (layout, 0.8, FALSE);
+  code = vp_receipt_verification_code (self);
+  vp_layout_pair (layout, "验证码 Verification code", code, size, VP_TEXT_BOLD);
+  qr_text = vp_receipt_qr_text (self);
+  if (!vp_layout_qr (layout, qr_text, VP_MM_TO_PT (g->qr_mm), error))
+    return NULL;
+  vp_layout_text (layout, "请妥善保管本凭证 Please keep this receipt", size - 1,
+                  VP_TEXT_REGULAR, VP_ALIGN_CENTER);
+  vp_layout_finish (layout);
+
+  return g_steal_pointer (&doc);
+}
+
+/* Builds the receipt and writes it as PDF to @path (atomically). Errors as
+ * vp_receipt_build() and vp_document_save_pdf(). */
+gboolean
+vp_receipt_save_pdf (const VpReceipt  *self,
+                     VpReceiptFormat   format,
+                     const char       *path,
+                     GError          **error)
+{
+  g_autoptr(VpDocument) doc = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  doc = vp_receipt_build (self, format, error);
+  if (doc == NULL)
+    return FALSE;
+
+  title = g_strdup_printf ("Receipt %s", self->receipt_no);
+  return vp_document_save_pdf (doc, title, path, error);
+}
