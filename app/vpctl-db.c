@@ -6,6 +6,7 @@
 
 #include "vp-audit.h"
 #include "vp-database.h"
+#include "vp-ledger.h"
 #include "vp-model-error.h"
 #include "vp-session.h"
 #include "vpctl.h"
@@ -215,6 +216,21 @@ verify_audit (VpDatabase   *db,
   return TRUE;
 }
 
+/* The ledger (model/vp-ledger.h): balances equal the ledger sums, receipt numbers are
+ * gapless per counter, every reversal cancels a top-up. */
+static gboolean
+verify_ledger (VpDatabase   *db,
+               JsonObject   *result,
+               GError      **error)
+{
+  gint64 rows = 0;
+
+  if (!vp_ledger_verify (db, &rows, error))
+    return FALSE;
+  json_object_set_int_member (result, "ledger_rows", rows);
+  return TRUE;
+}
+
 /* Every check runs even after one fails, so one run reports all that is wrong.
  * Further checks (the ledger's balances) are added as rows here. */
 static const struct
@@ -224,6 +240,7 @@ static const struct
 } verify_checks[] = {
   { "integrity", verify_integrity },
   { "audit", verify_audit },
+  { "ledger", verify_ledger },
 };
 
 /* --anchor ROW:HASH — the head written down at an earlier verify must still be there. */

@@ -26,6 +26,12 @@ static const VpctlGroup groups[] = {
   { "version", vpctl_group_version, N_("Print the version") },
   { "db", vpctl_group_db, N_("Create, check and back up the database") },
   { "operator", vpctl_group_operator, N_("Add and list operators") },
+  { "account", vpctl_group_account, N_("Open, show, find, close and transfer accounts") },
+  { "topup", vpctl_group_topup, N_("Top up an account") },
+  { "refund", vpctl_group_refund, N_("Refund part of a balance") },
+  { "reverse", vpctl_group_reverse, N_("Reverse the last top-up by its receipt") },
+  { "shift", vpctl_group_shift, N_("Open, show and close your shift") },
+  { "demo", vpctl_group_demo, N_("Fill an empty database with demo data") },
 };
 
 gboolean

@@ -97,5 +97,11 @@ int         vpctl_run_command  (VpctlContext        *ctx,
 int vpctl_group_version (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_db (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_operator (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_account (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_topup (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_refund (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_reverse (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_shift (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_demo (VpctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 typedef sqlite3_stmt VpCachedStmt;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpCachedStmt, sqlite3_reset)
 
+/* Steps @stmt once; a row or the end is success, anything else becomes @error
+ * prefixed by @what. */
+gboolean   vp_model_step               (VpDatabase     *db,
+                                        sqlite3_stmt   *stmt,
+                                        const char     *what,
+                                        GError        **error);
+/* A copy of a text column, NULL for NULL. */
+char      *vp_model_column_dup         (sqlite3_stmt   *stmt,
+                                        int             column);
+
 /* Now as stored: UTC "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
 char      *vp_model_now                (void);
 /* Same format for @unix_seconds. */

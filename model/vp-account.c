@@ -53,73 +53,31 @@ name_index (const char * const *names,
 
 #define NAME_INDEX(names, text) name_index (names, G_N_ELEMENTS (names), text)
 
-const char *
-vp_account_status_to_string (VpAccountStatus status)
-{
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
-  return status_names[status];
-}
+/* to_string and from_string of an enum whose names are @names, in value order. */
+#define DEFINE_NAMES(Type, to_string, from_string, names) \
+  const char * \
+  to_string (Type value) \
+  { \
+    g_return_val_if_fail ((guint) value < G_N_ELEMENTS (names), NULL); \
+    return names[value]; \
+  } \
+  gboolean \
+  from_string (const char *text, \
+               Type       *out_value) \
+  { \
+    int i = NAME_INDEX (names, text); \
+    \
+    g_return_val_if_fail (out_value != NULL, FALSE); \
+    if (i >= 0) \
+      *out_value = (Type) i; \
+    return i >= 0; \
+  }
 
-const char *
-vp_account_mode_to_string (VpAccountMode mode)
-{
-  g_return_val_if_fail ((guint) mode < G_N_ELEMENTS (mode_names), NULL);
-  return mode_names[mode];
-}
-
-gboolean
-vp_account_mode_from_string (const char    *text,
-                             VpAccountMode *out_mode)
-{
-  int i = NAME_INDEX (mode_names, text);
-
-  if (i >= 0)
-    *out_mode = (VpAccountMode) i;
-  return i >= 0;
-}
-
-const char *
-vp_meter_kind_to_string (VpMeterKind kind)
-{
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-vp_meter_kind_from_string (const char  *text,
-                           VpMeterKind *out_kind)
-{
-  int i = NAME_INDEX (kind_names, text);
-
-  if (i >= 0)
-    *out_kind = (VpMeterKind) i;
-  return i >= 0;
-}
-
-const char *
-vp_meter_protocol_to_string (VpMeterProtocol protocol)
-{
-  g_return_val_if_fail ((guint) protocol < G_N_ELEMENTS (protocol_names), NULL);
-  return protocol_names[protocol];
-}
-
-gboolean
-vp_meter_protocol_from_string (const char      *text,
-                               VpMeterProtocol *out_protocol)
-{
-  int i = NAME_INDEX (protocol_names, text);
-
-  if (i >= 0)
-    *out_protocol = (VpMeterProtocol) i;
-  return i >= 0;
-}
-
-const char *
-vp_meter_status_to_string (VpMeterStatus status)
-{
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (meter_status_names), NULL);
-  return meter_status_names[status];
-}
+DEFINE_NAMES (VpAccountStatus, vp_account_status_to_string, vp_account_status_from_string, status_names)
+DEFINE_NAMES (VpAccountMode, vp_account_mode_to_string, vp_account_mode_from_string, mode_names)
+DEFINE_NAMES (VpMeterKind, vp_meter_kind_to_string, vp_meter_kind_from_string, kind_names)
+DEFINE_NAMES (VpMeterProtocol, vp_meter_protocol_to_string, vp_meter_protocol_from_string, protocol_names)
+DEFINE_NAMES (VpMeterStatus, vp_meter_status_to_string, vp_meter_status_from_string, meter_status_names)
 
 /* ---- numbers ---- */
 
@@ -227,13 +185,6 @@ vp_account_free (VpAccount *account)
   g_free (account);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 static VpMeter *
 meter_from_row (sqlite3_stmt *stmt)
 {
@@ -243,19 +194,19 @@ meter_from_row (sqlite3_stmt *stmt)
   m->account_id = sqlite3_column_int64 (stmt, 1);
   m->kind = (VpMeterKind) MAX (0, NAME_INDEX (kind_names, (const char *) sqlite3_column_text (stmt, 2)));
   m->protocol = (VpMeterProtocol) MAX (0, NAME_INDEX (protocol_names, (const char *) sqlite3_column_text (stmt, 3)));
-  m->address = column_dup (stmt, 4);
-  m->link = column_dup (stmt, 5);
+  m->address = vp_model_column_dup (stmt, 4);
+  m->link = vp_model_column_dup (stmt, 5);
   m->password_level = sqlite3_column_int (stmt, 6);
-  m->password = column_dup (stmt, 7);
-  m->operator_code = column_dup (stmt, 8);
+  m->password = vp_model_column_dup (stmt, 7);
+  m->operator_code = vp_model_column_dup (stmt, 8);
   m->multiplier = sqlite3_column_int64 (stmt, 9);
   m->install_reading = sqlite3_column_int64 (stmt, 10);
   m->final_reading = sqlite3_column_type (stmt, 11) == SQLITE_NULL
                      ? -1 : sqlite3_column_int64 (stmt, 11);
   m->status = (VpMeterStatus) MAX (0, NAME_INDEX (meter_status_names, (const char *) sqlite3_column_text (stmt, 12)));
   m->replaced_by = sqlite3_column_int64 (stmt, 13);
-  m->installed_at = column_dup (stmt, 14);
-  m->removed_at = column_dup (stmt, 15);
+  m->installed_at = vp_model_column_dup (stmt, 14);
+  m->removed_at = vp_model_column_dup (stmt, 15);
   return m;
 }
 
@@ -265,25 +216,25 @@ account_from_row (sqlite3_stmt *stmt)
   VpAccount *a = g_new0 (VpAccount, 1);
 
   a->id = sqlite3_column_int64 (stmt, 0);
-  a->number = column_dup (stmt, 1);
+  a->number = vp_model_column_dup (stmt, 1);
   a->status = (VpAccountStatus) MAX (0, NAME_INDEX (status_names, (const char *) sqlite3_column_text (stmt, 2)));
   a->mode = (VpAccountMode) MAX (0, NAME_INDEX (mode_names, (const char *) sqlite3_column_text (stmt, 3)));
   a->customer_id = sqlite3_column_int64 (stmt, 4);
-  a->name = column_dup (stmt, 5);
-  a->phone = column_dup (stmt, 6);
-  a->id_number = column_dup (stmt, 7);
-  a->address = column_dup (stmt, 8);
+  a->name = vp_model_column_dup (stmt, 5);
+  a->phone = vp_model_column_dup (stmt, 6);
+  a->id_number = vp_model_column_dup (stmt, 7);
+  a->address = vp_model_column_dup (stmt, 8);
   a->room_id = sqlite3_column_int64 (stmt, 9);
-  a->room = column_dup (stmt, 10);
+  a->room = vp_model_column_dup (stmt, 10);
   a->area = sqlite3_column_int64 (stmt, 11);
-  a->tariff = column_dup (stmt, 12);
+  a->tariff = vp_model_column_dup (stmt, 12);
   a->alarm1 = sqlite3_column_int64 (stmt, 13);
   a->alarm2 = sqlite3_column_int64 (stmt, 14);
   a->trip = sqlite3_column_int64 (stmt, 15);
   a->balance = sqlite3_column_int64 (stmt, 16);
   a->close_debt = sqlite3_column_int64 (stmt, 17);
-  a->opened_at = column_dup (stmt, 18);
-  a->closed_at = column_dup (stmt, 19);
+  a->opened_at = vp_model_column_dup (stmt, 18);
+  a->closed_at = vp_model_column_dup (stmt, 19);
   a->meters = g_ptr_array_new_with_free_func ((GDestroyNotify) vp_meter_free);
   return a;
 }
@@ -410,20 +361,6 @@ out:
 }
 
 /* ---- small SQL helpers ---- */
-
-static gboolean
-step_done (VpDatabase    *db,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  vp_database_set_error (db, rc, what, error);
-  return FALSE;
-}
 
 /* Runs a one-value SELECT; *out_found says whether there was a row. */
 static gboolean
@@ -600,7 +537,7 @@ ensure_row (VpDatabase   *db,
         sqlite3_bind_text (stmt, sqlite3_bind_parameter_count (stmt), key_text, -1, SQLITE_TRANSIENT);
       else
         sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_count (stmt), key_int);
-      if (i == 0 ? !step_done (db, stmt, _("Could not add the room"), error)
+      if (i == 0 ? !vp_model_step (db, stmt, _("Could not add the room"), error)
                  : !select_int (db, stmt, out_id, &found, error))
         return FALSE;
     }
@@ -642,7 +579,7 @@ room_ensure_locked (VpDatabase  *db,
   sqlite3_bind_text (stmt, 2, number, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, label, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, area);
-  if (!step_done (db, stmt, _("Could not add the room"), error))
+  if (!vp_model_step (db, stmt, _("Could not add the room"), error))
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_reset);
 
@@ -814,7 +751,7 @@ vp_tariff_define (VpDatabase  *db,
   sqlite3_bind_text (stmt, 5, params != NULL ? params : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 6, effective_from);
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt, _("Could not store the tariff"), error))
+  if (!vp_model_step (db, stmt, _("Could not store the tariff"), error))
     goto failed;
 
   json = g_string_new (NULL);
@@ -865,7 +802,7 @@ insert_customer_locked (VpDatabase  *db,
   sqlite3_bind_text (stmt, 3, id_number, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, address, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt, _("Could not store the customer"), error))
+  if (!vp_model_step (db, stmt, _("Could not store the customer"), error))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (vp_database_get_handle (db));
   return TRUE;
@@ -1008,7 +945,7 @@ vp_account_open (VpDatabase           *db,
   sqlite3_bind_int64 (stmt, 8, spec->trip);
   sqlite3_bind_text (stmt, 9, spec->tariff, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 10, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt, _("Could not store the account"), error))
+  if (!vp_model_step (db, stmt, _("Could not store the account"), error))
     goto failed;
   g_clear_pointer (&stmt, sqlite3_reset);
 
@@ -1175,7 +1112,7 @@ close_body (VpDatabase    *db,
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, debt);
   sqlite3_bind_int64 (stmt, 3, row->id);
-  if (!step_done (db, stmt, _("Could not close the account"), error))
+  if (!vp_model_step (db, stmt, _("Could not close the account"), error))
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_reset);
 
@@ -1187,7 +1124,7 @@ close_body (VpDatabase    *db,
     return FALSE;
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, row->id);
-  if (!step_done (db, stmt, _("Could not close the account"), error))
+  if (!vp_model_step (db, stmt, _("Could not close the account"), error))
     return FALSE;
 
   {
@@ -1284,7 +1221,7 @@ transfer_body (VpDatabase    *db,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, row->id);
-  if (!step_done (db, stmt, _("Could not transfer the account"), error))
+  if (!vp_model_step (db, stmt, _("Could not transfer the account"), error))
     return FALSE;
 
   return vp_search_index_account (db, row->id, error)
@@ -1338,7 +1275,7 @@ suspend_body (VpDatabase    *db,
     return FALSE;
   sqlite3_bind_text (stmt, 1, status_names[to], -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, row->id);
-  return step_done (db, stmt, _("Could not change the account"), error)
+  return vp_model_step (db, stmt, _("Could not change the account"), error)
          && audit (db, actor, suspend ? "account.suspend" : "account.restore", number,
                    status_json (row->status, row->balance), status_json (to, row->balance), error);
 }
@@ -1434,7 +1371,7 @@ insert_meter_locked (VpDatabase         *db,
   sqlite3_bind_int64 (stmt, 9, spec->multiplier);
   sqlite3_bind_int64 (stmt, 10, spec->install_reading);
   sqlite3_bind_text (stmt, 11, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt, _("Could not store the meter"), error))
+  if (!vp_model_step (db, stmt, _("Could not store the meter"), error))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (vp_database_get_handle (db));
   return vp_search_index_account (db, account_id, error);
@@ -1563,7 +1500,7 @@ vp_account_replace_meter (VpDatabase         *db,
   sqlite3_bind_int64 (stmt, 1, final_reading);
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, old->id);
-  if (!step_done (db, stmt, _("Could not replace the meter"), error))
+  if (!vp_model_step (db, stmt, _("Could not replace the meter"), error))
     goto failed;
   g_clear_pointer (&stmt, sqlite3_reset);
 
@@ -1575,7 +1512,7 @@ vp_account_replace_meter (VpDatabase         *db,
     goto failed;
   sqlite3_bind_int64 (stmt, 1, new_id);
   sqlite3_bind_int64 (stmt, 2, old->id);
-  if (!step_done (db, stmt, _("Could not replace the meter"), error))
+  if (!vp_model_step (db, stmt, _("Could not replace the meter"), error))
     goto failed;
   g_clear_pointer (&stmt, sqlite3_reset);
 

@@ -6,7 +6,7 @@
  *   appends one audit row with before/after JSON inside that transaction, so the change
  *   and its record commit together or not at all.
  * - Accounts are named by their number: 8 digits, a 7-digit sequence from 1000001 and
- *   a Luhn check digit ("10000014"), so a mistyped digit is caught before any lookup.
+ *   a Luhn check digit ("10000016"), so a mistyped digit is caught before any lookup.
  * - A room is named by its label "BUILDING-ROOM" ("3-402": building 3, floor 4, room
  *   402); opening an account in an unknown room of that shape creates it on the default
  *   site (setting "site.name").
@@ -142,6 +142,8 @@ typedef struct
 } VpAccount;
 
 const char *vp_account_status_to_string   (VpAccountStatus   status);
+gboolean    vp_account_status_from_string (const char       *text,
+                                           VpAccountStatus  *out_status);
 const char *vp_account_mode_to_string     (VpAccountMode     mode);
 gboolean    vp_account_mode_from_string   (const char       *text,
                                            VpAccountMode    *out_mode);
@@ -152,10 +154,12 @@ const char *vp_meter_protocol_to_string   (VpMeterProtocol   protocol);
 gboolean    vp_meter_protocol_from_string (const char       *text,
                                            VpMeterProtocol  *out_protocol);
 const char *vp_meter_status_to_string     (VpMeterStatus     status);
+gboolean    vp_meter_status_from_string   (const char       *text,
+                                           VpMeterStatus    *out_status);
 
 /* TRUE when @number has 8 digits and a valid Luhn check digit. */
 gboolean    vp_account_number_is_valid    (const char       *number);
-/* The account number for sequence @seq (1 → "10000014"). */
+/* The account number for sequence @seq (1 → "10000016"). */
 char       *vp_account_number_for_seq     (gint64            seq);
 
 void        vp_account_spec_init          (VpAccountSpec    *spec);

@@ -246,9 +246,9 @@ vp_ledger_entry_free (VpLedgerEntry *entry)
   g_free (entry);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
+char *
+vp_model_column_dup (sqlite3_stmt *stmt,
+                     int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
@@ -261,7 +261,7 @@ entry_from_row (sqlite3_stmt *stmt)
 
   e->id = sqlite3_column_int64 (stmt, 0);
   e->account_id = sqlite3_column_int64 (stmt, 1);
-  e->account = column_dup (stmt, 2);
+  e->account = vp_model_column_dup (stmt, 2);
   e->kind = kind_from_string ((const char *) sqlite3_column_text (stmt, 3));
   e->amount = sqlite3_column_int64 (stmt, 4);
   e->balance_after = sqlite3_column_int64 (stmt, 5);
@@ -271,17 +271,17 @@ entry_from_row (sqlite3_stmt *stmt)
   e->shift_id = sqlite3_column_int64 (stmt, 8);
   vp_payment_method_from_string ((const char *) sqlite3_column_text (stmt, 9), &method);
   e->method = method;
-  e->reference = column_dup (stmt, 10);
+  e->reference = vp_model_column_dup (stmt, 10);
   e->tendered = sqlite3_column_int64 (stmt, 11);
   if (e->method == VP_PAYMENT_CASH && e->tendered > 0)
     e->change = e->tendered - e->amount;
-  e->receipt = column_dup (stmt, 12);
+  e->receipt = vp_model_column_dup (stmt, 12);
   e->reverses_id = sqlite3_column_int64 (stmt, 13);
   e->meter_id = sqlite3_column_int64 (stmt, 14);
   e->quantity = sqlite3_column_type (stmt, 15) == SQLITE_NULL
                 ? -1 : sqlite3_column_int64 (stmt, 15);
-  e->note = column_dup (stmt, 16);
-  e->created_at = column_dup (stmt, 17);
+  e->note = vp_model_column_dup (stmt, 16);
+  e->created_at = vp_model_column_dup (stmt, 17);
   return e;
 }
 
@@ -405,11 +405,11 @@ bind_id (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static gboolean
-step_done (VpDatabase    *db,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
+gboolean
+vp_model_step (VpDatabase    *db,
+               sqlite3_stmt  *stmt,
+               const char    *what,
+               GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -444,7 +444,7 @@ next_receipt_number (VpDatabase  *db,
     }
   *out_seq = sqlite3_column_int64 (stmt, 0);
   /* RETURNING rows are only final once the statement has run to completion. */
-  return step_done (db, stmt, _("Could not take a receipt number"), error);
+  return vp_model_step (db, stmt, _("Could not take a receipt number"), error);
 }
 
 gboolean
@@ -543,7 +543,7 @@ vp_ledger_post_locked (VpDatabase       *db,
     sqlite3_bind_int64 (stmt, 16, e->quantity);
   sqlite3_bind_text (stmt, 17, e->note, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 18, e->created_at, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt, _("Could not book the movement"), error))
+  if (!vp_model_step (db, stmt, _("Could not book the movement"), error))
     return FALSE;
   e->id = sqlite3_last_insert_rowid (vp_database_get_handle (db));
   g_clear_pointer (&stmt, sqlite3_reset);
@@ -553,7 +553,7 @@ vp_ledger_post_locked (VpDatabase       *db,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, e->balance_after);
   sqlite3_bind_int64 (stmt, 2, e->account_id);
-  if (!step_done (db, stmt, _("Could not update the balance"), error))
+  if (!vp_model_step (db, stmt, _("Could not update the balance"), error))
     return FALSE;
 
   json = g_string_new (NULL);
@@ -643,6 +643,25 @@ check_amount (gint64     amount,
 
 static gboolean
 check_account_arg (const char  *account,
+                   GError     **error);
+
+/* What every movement checks before its transaction: the role (none for the system),
+ * the account argument and the amount. */
+static gboolean
+check_movement (VpSession     *actor,
+                VpPermission   permission,
+                const char    *account,
+                gint64         amount,
+                gboolean       allow_zero,
+                GError       **error)
+{
+  return (actor == NULL || vp_session_require (actor, permission, error))
+         && check_account_arg (account, error)
+         && check_amount (amount, allow_zero, error);
+}
+
+static gboolean
+check_account_arg (const char  *account,
                    GError     **error)
 {
   if (account != NULL && *account != '\0')
@@ -721,9 +740,7 @@ vp_ledger_topup (VpDatabase       *db,
   g_return_val_if_fail (actor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!vp_session_require (actor, VP_PERM_TOPUP, error)
-      || !check_account_arg (account, error)
-      || !check_amount (amount, FALSE, error))
+  if (!check_movement (actor, VP_PERM_TOPUP, account, amount, FALSE, error))
     return FALSE;
   if (method == VP_PAYMENT_NONE || (guint) method >= G_N_ELEMENTS (method_names))
     {
@@ -789,9 +806,7 @@ vp_ledger_refund (VpDatabase       *db,
   g_return_val_if_fail (actor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!vp_session_require (actor, VP_PERM_REFUND, error)
-      || !check_account_arg (account, error)
-      || !check_amount (amount, FALSE, error))
+  if (!check_movement (actor, VP_PERM_REFUND, account, amount, FALSE, error))
     return FALSE;
   if ((guint) method >= G_N_ELEMENTS (method_names))
     method = VP_PAYMENT_NONE;
@@ -1010,9 +1025,7 @@ vp_ledger_charge (VpDatabase       *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if ((actor != NULL && !vp_session_require (actor, VP_PERM_ACCOUNT_MANAGE, error))
-      || !check_account_arg (account, error)
-      || !check_amount (amount, TRUE, error))
+  if (!check_movement (actor, VP_PERM_ACCOUNT_MANAGE, account, amount, TRUE, error))
     return FALSE;
 
   posting.kind = VP_LEDGER_CHARGE;
@@ -1041,9 +1054,8 @@ book_with_reason (VpDatabase      *db,
   g_return_val_if_fail (actor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!vp_session_require (actor, permission, error)
-      || !check_account_arg (account, error)
-      || !check_amount (kind == VP_LEDGER_FEE ? amount : ABS (amount), FALSE, error)
+  if (!check_movement (actor, permission, account,
+                       kind == VP_LEDGER_FEE ? amount : ABS (amount), FALSE, error)
       || !check_reason (reason, error))
     return FALSE;
 

@@ -83,6 +83,21 @@ load_shift_locked (VpDatabase  *db,
   return g_steal_pointer (&shift);
 }
 
+/* The role and the drawer amount every shift change checks first. */
+static gboolean
+check_shift_change (VpSession   *actor,
+                    gint64       amount,
+                    const char  *message,
+                    GError     **error)
+{
+  if (!vp_session_require (actor, VP_PERM_SHIFT, error))
+    return FALSE;
+  if (amount >= 0 && amount <= VP_MONEY_MAX)
+    return TRUE;
+  g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT, message);
+  return FALSE;
+}
+
 static char *
 shift_json (const VpShift *shift)
 {
@@ -122,14 +137,8 @@ vp_shift_open (VpDatabase  *db,
   g_return_val_if_fail (actor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!vp_session_require (actor, VP_PERM_SHIFT, error))
+  if (!check_shift_change (actor, float_amount, _("The float must not be negative"), error))
     return FALSE;
-  if (float_amount < 0 || float_amount > VP_MONEY_MAX)
-    {
-      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
-                           _("The float must not be negative"));
-      return FALSE;
-    }
 
   if (!vp_database_begin (db, error))
     return FALSE;
@@ -220,14 +229,8 @@ vp_shift_close (VpDatabase  *db,
   g_return_val_if_fail (actor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!vp_session_require (actor, VP_PERM_SHIFT, error))
+  if (!check_shift_change (actor, counted, _("The counted cash must not be negative"), error))
     return FALSE;
-  if (counted < 0 || counted > VP_MONEY_MAX)
-    {
-      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
-                           _("The counted cash must not be negative"));
-      return FALSE;
-    }
   if (approver_id != 0
       && !vp_model_check_approver (db, approver_id, VP_PERM_SHIFT_ACCEPT, error))
     return FALSE;
