@@ -178,13 +178,14 @@ vpctl_read_secret (const char  *prompt,
       return NULL;
     }
 
-  /* Echo off but the newline still shown, so the next prompt starts on its own line. */
+  /* Echo off but the newline still shown, so the next prompt starts on its own line.
+   * Off before the prompt appears: someone typing at once must not see it echoed. */
   quiet = saved;
   quiet.c_lflag &= ~(tcflag_t) ECHO;
   quiet.c_lflag |= ECHONL;
+  tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
   fputs (prompt, stderr);
   fflush (stderr);
-  tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
   len = getline (&line, &size, stdin);
   tcsetattr (STDIN_FILENO, TCSANOW, &saved);
 

@@ -178,6 +178,32 @@ hash_password (const char  *password,
   return g_strdup (hash);
 }
 
+/* A hash of nothing in particular, made once: checking a password against it for an
+ * unknown login takes as long as for a real one, so timing does not tell which
+ * logins exist. */
+static gpointer
+make_dummy_hash (gpointer data)
+{
+  g_autofree char *hash = hash_password ("not a password", NULL);
+
+  return g_steal_pointer (&hash);
+}
+
+static void
+spend_verify_time (const char *password)
+{
+  static GOnce once = G_ONCE_INIT;
+  const char *dummy = g_once (&once, make_dummy_hash, NULL);
+  int ignored;
+
+  /* Only the time it takes matters, not the answer. */
+  if (dummy != NULL)
+    {
+      ignored = crypto_pwhash_str_verify (dummy, password, strlen (password));
+      (void) ignored;
+    }
+}
+
 /* Append one audit row in its own small transaction (for events that are not part of
  * a bigger write: log-ins, refusals). */
 static gboolean
@@ -403,8 +429,9 @@ check_credentials (VpDatabase  *db,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      /* Say the same as for a wrong password: the screen must not reveal which
-       * logins exist. */
+      /* Say the same as for a wrong password, after as long: nothing may reveal
+       * which logins exist. */
+      spend_verify_time (password);
       after = vp_audit_json ("reason", row->login == NULL ? "unknown login" : "inactive", NULL);
       if (!audit_alone (db, 0, fail_action, object, after, error))
         return FALSE;

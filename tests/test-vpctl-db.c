@@ -2,9 +2,15 @@
  * run them, against a real database file */
 #include "config.h"
 
+/* posix_openpt(), grantpt(), unlockpt(), ptsname() */
+#define _XOPEN_SOURCE 700
+
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vp-test-tmp.h"
 
@@ -33,35 +39,41 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Run vpctl --db DB ARGS… with @env ("NAME=value" pairs, NULL-terminated) added to a
- * clean environment and stdin not a terminal. */
-static void
-vpctl (Fixture            *f,
-       Run                *run,
-       const char * const *env,
-       ...)
+/* Start vpctl --db DB ARGS… with @env ("NAME=value" pairs, NULL-terminated) added to a
+ * clean environment. With @tty_fd ≥ 0 its stdin, stdout and stderr are that terminal;
+ * otherwise they are pipes (so stdin is not a terminal). */
+static GSubprocess *
+spawn_vpctl (Fixture            *f,
+             int                 tty_fd,
+             const char * const *env,
+             va_list             ap)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   const char *vpctl_path = g_getenv ("VPCTL");
   const char *arg;
-  va_list ap;
+  GSubprocess *proc;
 
   g_assert_nonnull (vpctl_path);
   g_ptr_array_add (args, (gpointer) vpctl_path);
   g_ptr_array_add (args, "--db");
   g_ptr_array_add (args, f->db);
-  va_start (ap, env);
   while ((arg = va_arg (ap, const char *)) != NULL)
     g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (tty_fd >= 0)
+    {
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+      g_subprocess_launcher_take_stdin_fd (launcher, dup (tty_fd));
+      g_subprocess_launcher_take_stdout_fd (launcher, dup (tty_fd));
+      g_subprocess_launcher_take_stderr_fd (launcher, dup (tty_fd));
+    }
+  else
+    launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                          | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                          | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "VP_PASSWORD");
   g_subprocess_launcher_unsetenv (launcher, "VP_NEW_PASSWORD");
   g_subprocess_launcher_unsetenv (launcher, "VP_OPERATOR");
@@ -76,11 +88,100 @@ vpctl (Fixture            *f,
 
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
+  g_test_message ("vpctl %s %s", (const char *) g_ptr_array_index (args, 3),
+                  (const char *) g_ptr_array_index (args, 4));
+  return proc;
+}
+
+/* Run vpctl to the end with stdin not a terminal; see spawn_vpctl(). */
+static void
+vpctl (Fixture            *f,
+       Run                *run,
+       const char * const *env,
+       ...)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  va_start (ap, env);
+  proc = spawn_vpctl (f, -1, env, ap);
+  va_end (ap);
   g_subprocess_communicate_utf8 (proc, "", NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (proc);
-  g_test_message ("vpctl %s → %d\nstdout: %s\nstderr: %s",
-                  (const char *) g_ptr_array_index (args, 3), run->status, run->out, run->err);
+  g_test_message ("→ %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+/* Read the terminal into @transcript until it ends with @prompt, or until the other
+ * side closes it when @prompt is NULL. Fails the test after 30 s of silence. */
+static void
+read_terminal (int         master,
+               GString    *transcript,
+               const char *prompt)
+{
+  while (prompt == NULL || !g_str_has_suffix (transcript->str, prompt))
+    {
+      GPollFD pfd = { .fd = master, .events = G_IO_IN };
+      char buffer[256];
+      ssize_t n;
+
+      g_assert_cmpint (g_poll (&pfd, 1, 30 * 1000), ==, 1);
+      n = read (master, buffer, sizeof buffer);
+      if (n <= 0)
+        {
+          /* EIO: every copy of the terminal's other end is closed. */
+          g_assert_null (prompt);
+          return;
+        }
+      g_string_append_len (transcript, buffer, n);
+    }
+}
+
+/* Run vpctl on a pseudo-terminal, typing @answers[i] after the prompt @prompts[i]
+ * appears; the whole screen ends up in @run->out. */
+static void
+vpctl_typed (Fixture            *f,
+             Run                *run,
+             const char * const *prompts,
+             const char * const *answers,
+             ...)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *transcript = g_string_new (NULL);
+  int master;
+  int slave;
+  va_list ap;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+
+  va_start (ap, answers);
+  proc = spawn_vpctl (f, slave, NULL, ap);
+  va_end (ap);
+  /* Only the child holds the terminal now, so its exit reads as end of file. */
+  close (slave);
+
+  for (guint i = 0; prompts[i] != NULL; i++)
+    {
+      read_terminal (master, transcript, prompts[i]);
+      g_assert_cmpint (write (master, answers[i], strlen (answers[i])), ==, strlen (answers[i]));
+      g_assert_cmpint (write (master, "\n", 1), ==, 1);
+    }
+  read_terminal (master, transcript, NULL);
+  close (master);
+
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (proc);
+  run->out = g_string_free (transcript, FALSE);
+  run->err = g_strdup ("");
+  g_test_message ("→ %d\nterminal: %s", run->status, run->out);
 }
 
 static JsonObject *
@@ -409,6 +510,42 @@ test_anchor (Fixture       *f,
   assert_failed (&wrong, "anchor does not hold");
 }
 
+/* On a terminal the passwords are asked for, twice for a new one, and never shown. */
+static void
+test_typed_passwords (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char * const prompts[] = {
+    "Password for root: ", "New password for wu: ", "Type the password for wu again: ", NULL
+  };
+  static const char * const answers[] = { ADMIN_PASSWORD, "wu-pass-1", "wu-pass-1", NULL };
+  static const char * const typo[] = { ADMIN_PASSWORD, "zhou-pass-1", "zhou-pass-2", NULL };
+  static const char * const typo_prompts[] = {
+    "Password for root: ", "New password for zhou: ", "Type the password for zhou again: ", NULL
+  };
+  static const char * const wu_env[] = { "VP_PASSWORD=wu-pass-1", NULL };
+  g_auto(Run) added = { 0 };
+  g_auto(Run) mismatch = { 0 };
+  g_auto(Run) as_wu = { 0 };
+
+  vpctl_typed (f, &added, prompts, answers,
+               "operator", "add", "wu", "--name", "Wu Min", "--role", "cashier", NULL);
+  g_assert_cmpint (added.status, ==, 0);
+  g_assert_nonnull (strstr (added.out, "Added cashier"));
+  g_assert_null (strstr (added.out, ADMIN_PASSWORD));
+  g_assert_null (strstr (added.out, "wu-pass-1"));
+
+  vpctl_typed (f, &mismatch, typo_prompts, typo,
+               "operator", "add", "zhou", "--name", "Zhou", "--role", "cashier", NULL);
+  g_assert_cmpint (mismatch.status, ==, 1);
+  g_assert_nonnull (strstr (mismatch.out, "differ"));
+  g_assert_null (strstr (mismatch.out, "zhou-pass"));
+
+  /* The typed password is the one stored: wu logs in (and, a cashier, is refused). */
+  vpctl (f, &as_wu, wu_env, "--operator", "wu", "operator", "list", NULL);
+  assert_failed (&as_wu, "may not manage operators");
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -422,6 +559,7 @@ main (int   argc,
   ADD ("/vp/vpctl-db/init-twice", test_init_twice);
   ADD ("/vp/vpctl-db/wrong-password", test_wrong_password);
   ADD ("/vp/vpctl-db/no-password", test_no_password);
+  ADD ("/vp/vpctl-db/typed-passwords", test_typed_passwords);
   ADD ("/vp/vpctl-db/cashier-denied", test_cashier_denied);
   ADD ("/vp/vpctl-db/several-operators", test_several_operators);
   ADD ("/vp/vpctl-db/bad-arguments", test_bad_arguments);
