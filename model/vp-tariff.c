@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "vp-model-error.h"
 #include "vp-tariff.h"
@@ -850,6 +851,148 @@ char *
 vp_tariff_quantity_format (gint64 quantity)
 {
   return format_fixed (quantity, 2);
+}
+
+static void
+append_list (GString      *out,
+             const char   *key,
+             const gint64 *values,
+             guint         n_values)
+{
+  if (out->len > 0)
+    g_string_append_c (out, ';');
+  g_string_append_printf (out, "%s=", key);
+  for (guint i = 0; i < n_values; i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", values[i]);
+}
+
+/*
+ * vp_tariff_version_to_params:
+ *
+ * Returns: (transfer full): the prices of @version as storage text, integers only
+ * ("rates=5283" for a flat tariff; tiers add "limits=…;prices=…;cycle=…;start=…").
+ * vp_tariff_version_from_params() reads it back exactly.
+ */
+char *
+vp_tariff_version_to_params (const VpTariffVersion *version)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (version != NULL, NULL);
+
+  if (version->scheme == VP_TARIFF_FLAT)
+    append_list (out, "rates", version->rates, 1);
+  else if (scheme_is_tou (version->scheme))
+    append_list (out, "rates", version->rates, VP_N_RATES);
+  if (scheme_is_tiered (version->scheme))
+    {
+      append_list (out, "limits", version->tier_limits, version->n_tiers - 1);
+      append_list (out, "prices", version->tier_prices, version->n_tiers);
+      if (version->cycle == VP_BILLING_CYCLE_YEARLY)
+        g_string_append_printf (out, ";cycle=yearly;start=%02u-%02u",
+                                version->cycle_start_month, version->cycle_start_day);
+      else
+        g_string_append_printf (out, ";cycle=monthly;start=%02u", version->cycle_start_day);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "1,2,3" → values; FALSE when not 1..@max plain integers. */
+static gboolean
+parse_list (const char *text,
+            gint64     *values,
+            guint       max,
+            guint      *out_n)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (parts);
+
+  if (n == 0 || n > max)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!g_ascii_string_to_signed (parts[i], 10, 0, G_MAXINT64, &values[i], NULL))
+      return FALSE;
+  *out_n = n;
+  return TRUE;
+}
+
+/*
+ * vp_tariff_version_from_params:
+ * @scheme: the stored scheme
+ * @params: the stored text
+ * @out_version: (out): scheme and prices filled in (id, version and effective_from are
+ *   left to the caller)
+ *
+ * Refuses text that does not describe a valid version with
+ * VP_MODEL_ERROR_CORRUPT naming the text.
+ */
+gboolean
+vp_tariff_version_from_params (VpTariffScheme    scheme,
+                               const char       *params,
+                               VpTariffVersion  *out_version,
+                               GError          **error)
+{
+  g_auto(GStrv) fields = NULL;
+  VpTariffVersion v = { 0 };
+  guint n_rates = 0, n_limits = 0, n_prices = 0;
+  guint expect_rates = scheme == VP_TARIFF_FLAT ? 1 : scheme_is_tou (scheme) ? VP_N_RATES : 0;
+
+  g_return_val_if_fail (params != NULL && out_version != NULL, FALSE);
+
+  v.scheme = scheme;
+  v.cycle_start_day = 1;
+  v.cycle_start_month = 1;
+  fields = g_strsplit (params, ";", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      const char *f = fields[i];
+      gboolean ok = TRUE;
+
+      if (g_str_has_prefix (f, "rates="))
+        ok = parse_list (f + 6, v.rates, VP_N_RATES, &n_rates);
+      else if (g_str_has_prefix (f, "limits="))
+        ok = f[7] == '\0' || parse_list (f + 7, v.tier_limits, VP_TARIFF_MAX_TIERS - 1, &n_limits);
+      else if (g_str_has_prefix (f, "prices="))
+        ok = parse_list (f + 7, v.tier_prices, VP_TARIFF_MAX_TIERS, &n_prices);
+      else if (g_str_equal (f, "cycle=monthly"))
+        v.cycle = VP_BILLING_CYCLE_MONTHLY;
+      else if (g_str_equal (f, "cycle=yearly"))
+        v.cycle = VP_BILLING_CYCLE_YEARLY;
+      else if (g_str_has_prefix (f, "start="))
+        {
+          guint m = 0, d = 0;
+
+          if (sscanf (f + 6, "%u-%u", &m, &d) == 2)
+            {
+              v.cycle_start_month = m;
+              v.cycle_start_day = d;
+            }
+          else
+            ok = sscanf (f + 6, "%u", &v.cycle_start_day) == 1;
+        }
+      else
+        ok = FALSE;
+
+      if (!ok)
+        goto corrupt;
+    }
+
+  v.n_tiers = n_prices;
+  if (n_rates != expect_rates
+      || (scheme_is_tiered (scheme) && (n_prices == 0 || n_limits + 1 != n_prices))
+      || (!scheme_is_tiered (scheme) && n_prices != 0))
+    goto corrupt;
+  if (!vp_tariff_version_check (&v, scheme_is_tou (scheme) ? VP_UTILITY_ELECTRICITY
+                                                            : VP_UTILITY_WATER, NULL))
+    goto corrupt;
+
+  *out_version = v;
+  return TRUE;
+
+corrupt:
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT,
+               _("The stored tariff prices “%s” cannot be read"), params);
+  return FALSE;
 }
 
 static const char *scheme_names[] = { "flat", "tou", "tiered", "tou-tiered" };

@@ -160,6 +160,14 @@ VpTariffCharge  *vp_tariff_charge          (VpTariff                 *self,
                                             GError                  **error);
 void             vp_tariff_charge_free     (VpTariffCharge           *charge);
 
+/* Storage text of a version's prices (the tariffs table's params column):
+ * "rates=S[,P,F,V];limits=L1,…;prices=P1,…;cycle=monthly|yearly;start=[MM-]DD". */
+char            *vp_tariff_version_to_params   (const VpTariffVersion  *version);
+gboolean         vp_tariff_version_from_params (VpTariffScheme          scheme,
+                                                const char             *params,
+                                                VpTariffVersion        *out_version,
+                                                GError                **error);
+
 /* Rounding with the carry, exposed for the ledger and the tests. */
 gint64           vp_tariff_round_with_carry (gint64                 amount_micro,
                                              gint64                *remainder);

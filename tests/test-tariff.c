@@ -415,6 +415,54 @@ test_tariff_cycle_start (void)
   g_assert_cmpint (vp_tariff_cycle_start (&monthly, 1766188799), ==, 1763596800);
 }
 
+/* Every version of the charge table survives the storage text unchanged. */
+static void
+test_tariff_params_round_trip (void)
+{
+  VpTariffVersion yearly = { .scheme = VP_TARIFF_TOU_TIERED, .rates = { 1, 2, 3, 4 },
+                             .n_tiers = 2, .tier_limits = { 500 }, .tier_prices = { 0, 70 },
+                             .cycle = VP_BILLING_CYCLE_YEARLY, .cycle_start_month = 7,
+                             .cycle_start_day = 15 };
+  const char *bad[] = { "", "rates=", "rates=1,2", "rates=-5", "rates=1;prices=2",
+                        "limits=5;prices=1", "rates=x", "colour=red" };
+  g_autofree char *text = vp_tariff_version_to_params (&yearly);
+  VpTariffVersion back = { 0 };
+
+  g_assert_cmpstr (text, ==, "rates=1,2,3,4;limits=500;prices=0,70;cycle=yearly;start=07-15");
+  g_assert_true (vp_tariff_version_from_params (VP_TARIFF_TOU_TIERED, text, &back, NULL));
+  g_assert_cmpmem (back.rates, sizeof back.rates, yearly.rates, sizeof yearly.rates);
+  g_assert_cmpuint (back.n_tiers, ==, 2);
+  g_assert_cmpint (back.tier_limits[0], ==, 500);
+  g_assert_cmpint (back.tier_prices[1], ==, 70);
+  g_assert_cmpuint (back.cycle, ==, VP_BILLING_CYCLE_YEARLY);
+  g_assert_cmpuint (back.cycle_start_month, ==, 7);
+  g_assert_cmpuint (back.cycle_start_day, ==, 15);
+
+  for (guint i = 0; i < G_N_ELEMENTS (charge_cases); i++)
+    for (guint j = 0; j < charge_cases[i].n_versions; j++)
+      {
+        g_autoptr(VpTariff) tariff = tariff_from_case (&charge_cases[i]);
+        const VpTariffVersion *v = vp_tariff_get_version (tariff, j);
+        g_autofree char *params = vp_tariff_version_to_params (v);
+        g_autofree char *again = NULL;
+        VpTariffVersion w = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true (vp_tariff_version_from_params (v->scheme, params, &w, &error));
+        g_assert_no_error (error);
+        again = vp_tariff_version_to_params (&w);
+        g_assert_cmpstr (again, ==, params);
+      }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (vp_tariff_version_from_params (VP_TARIFF_FLAT, bad[i], &back, &error));
+      g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +478,7 @@ main (int   argc,
   g_test_add_func ("/vp/tariff/parse", test_tariff_parse);
   g_test_add_func ("/vp/tariff/versions", test_tariff_versions);
   g_test_add_func ("/vp/tariff/cycle-start", test_tariff_cycle_start);
+  g_test_add_func ("/vp/tariff/params-round-trip", test_tariff_params_round_trip);
 
   return g_test_run ();
 }

@@ -1,0 +1,811 @@
+/* test-engine.c: reading cycles, charging, alarms, trip/close and the command queue
+ *
+ * The meters are a real implementation of VpMeterGateway that lives in this file:
+ * registers and relays the test drives, links that can be cut, replies that can be
+ * lost after the meter acted. Everything else — database, ledger, tariffs, engine —
+ * is the real thing.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vp-engine.h"
+#include "vp-tariff-store.h"
+#include "vp-test-counter.h"
+
+/* ───────────── the test meters ───────────── */
+
+typedef struct
+{
+  gint64         total;
+  VpSupplyState  supply;
+  gboolean       keep_power;
+  gboolean       lose_next_reply;   /* act on the next control, then "time out" */
+  gboolean       has_balance;
+  gint64         balance;
+  guint          controls;          /* controls the meter acted on */
+  guint          reads;
+} TestMeter;
+
+#define TEST_TYPE_GATEWAY (test_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (TestGateway, test_gateway, TEST, GATEWAY, GObject)
+
+struct _TestGateway
+{
+  GObject     parent_instance;
+  GMutex      lock;
+  GHashTable *meters;       /* address → TestMeter */
+  GHashTable *dead_links;   /* link → link */
+};
+
+static void test_gateway_iface_init (VpMeterGatewayInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (TestGateway, test_gateway, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (VP_TYPE_METER_GATEWAY, test_gateway_iface_init))
+
+static TestMeter *
+gateway_meter (TestGateway          *self,
+               const VpMeterTarget  *target,
+               GError              **error)
+{
+  TestMeter *meter;
+
+  if (g_hash_table_contains (self->dead_links, target->link))
+    {
+      g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_LINK_DOWN,
+                   "link %s is down", target->link);
+      return NULL;
+    }
+  meter = g_hash_table_lookup (self->meters, target->address);
+  if (meter == NULL)
+    g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_NO_ANSWER,
+                 "meter %s does not answer", target->address);
+  return meter;
+}
+
+static gboolean
+test_gateway_read (VpMeterGateway       *gateway,
+                   const VpMeterTarget  *target,
+                   VpMeterSample        *out,
+                   GCancellable         *cancellable,
+                   GError              **error)
+{
+  TestGateway *self = TEST_GATEWAY (gateway);
+  TestMeter *meter;
+
+  g_mutex_lock (&self->lock);
+  meter = gateway_meter (self, target, error);
+  if (meter != NULL)
+    {
+      meter->reads++;
+      out->total = meter->total;
+      out->supply = meter->supply;
+      out->has_balance = meter->has_balance;
+      out->balance = meter->balance;
+    }
+  g_mutex_unlock (&self->lock);
+  return meter != NULL;
+}
+
+static gboolean
+test_gateway_control (VpMeterGateway       *gateway,
+                      const VpMeterTarget  *target,
+                      VpControl             control,
+                      GCancellable         *cancellable,
+                      GError              **error)
+{
+  TestGateway *self = TEST_GATEWAY (gateway);
+  TestMeter *meter;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  meter = gateway_meter (self, target, error);
+  if (meter != NULL)
+    {
+      meter->controls++;
+      if (control == VP_CONTROL_TRIP && !meter->keep_power)
+        meter->supply = VP_SUPPLY_OFF;
+      else if (control == VP_CONTROL_CLOSE)
+        meter->supply = VP_SUPPLY_ON;
+      else if (control == VP_CONTROL_KEEP_POWER_ON || control == VP_CONTROL_KEEP_POWER_OFF)
+        meter->keep_power = control == VP_CONTROL_KEEP_POWER_ON;
+      ok = !meter->lose_next_reply;
+      if (!ok)
+        g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_NO_ANSWER,
+                     "meter %s: no reply", target->address);
+      meter->lose_next_reply = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* A supply read is a read of the meter's status: the same exchange. */
+static gboolean
+test_gateway_read_supply (VpMeterGateway       *gateway,
+                          const VpMeterTarget  *target,
+                          VpSupplyState        *out,
+                          GCancellable         *cancellable,
+                          GError              **error)
+{
+  VpMeterSample sample = { 0 };
+
+  if (!test_gateway_read (gateway, target, &sample, cancellable, error))
+    return FALSE;
+  *out = sample.supply;
+  return TRUE;
+}
+
+static void
+test_gateway_iface_init (VpMeterGatewayInterface *iface)
+{
+  iface->read = test_gateway_read;
+  iface->control = test_gateway_control;
+  iface->read_supply = test_gateway_read_supply;
+}
+
+static void
+test_gateway_finalize (GObject *object)
+{
+  TestGateway *self = TEST_GATEWAY (object);
+
+  g_hash_table_unref (self->meters);
+  g_hash_table_unref (self->dead_links);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (test_gateway_parent_class)->finalize (object);
+}
+
+static void
+test_gateway_class_init (TestGatewayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_gateway_finalize;
+}
+
+static void
+test_gateway_init (TestGateway *self)
+{
+  g_mutex_init (&self->lock);
+  self->meters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->dead_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static TestMeter *
+test_gateway_add (TestGateway *self,
+                  const char  *address)
+{
+  TestMeter *meter = g_new0 (TestMeter, 1);
+
+  meter->supply = VP_SUPPLY_ON;
+  g_hash_table_insert (self->meters, g_strdup (address), meter);
+  return meter;
+}
+
+/* ───────────── fixture ───────────── */
+
+typedef struct
+{
+  VpTestCounter  c;
+  TestGateway   *gateway;
+  VpEngine      *engine;
+  gint64         now;
+} Fixture;
+
+static gint64
+fixture_clock (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->now;
+}
+
+/* 2026-11-23 10:00 UTC, a Monday */
+#define MONDAY_10AM ((gint64) 1795428000)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VpTariffVersion flat = { .scheme = VP_TARIFF_FLAT, .rates = { 10000 } };  /* 1 yuan/kWh */
+
+  vp_test_counter_setup (&f->c, data);
+  g_assert_true (vp_tariff_store_add (f->c.db, f->c.admin, "flat", VP_UTILITY_ELECTRICITY,
+                                      &flat, NULL, &error));
+  g_assert_no_error (error);
+  f->gateway = g_object_new (TEST_TYPE_GATEWAY, NULL);
+  f->engine = vp_engine_new (f->c.db, VP_METER_GATEWAY (f->gateway));
+  f->now = MONDAY_10AM;
+  vp_engine_set_clock (f->engine, fixture_clock, f);
+  g_assert_true (vp_shift_open (f->c.db, f->c.cashier, 10000, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&f->engine, vp_engine_free);
+  g_clear_object (&f->gateway);
+  vp_test_counter_teardown (&f->c, data);
+}
+
+/* An account on tariff "flat" with alarms at 20 and 10 yuan, trip at 0, topped up with
+ * @topup fen, and one electricity meter per address on @link. */
+static char *
+open_account (Fixture     *f,
+              gint64       topup,
+              const char  *link,
+              const char **addresses)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpAccount) account = NULL;
+  VpAccountSpec spec;
+
+  vp_account_spec_init (&spec);
+  spec.name = "王芳";
+  spec.phone = "13800000000";
+  spec.tariff = "flat";
+  spec.alarm1 = 2000;
+  spec.alarm2 = 1000;
+  spec.trip = 0;
+  spec.opening_topup = topup;
+  spec.method = VP_PAYMENT_CASH;
+  g_assert_true (vp_account_open (f->c.db, f->c.cashier, &spec, &account, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      VpMeterSpec meter;
+
+      vp_meter_spec_init (&meter);
+      meter.kind = VP_METER_KIND_ELECTRICITY;
+      meter.protocol = VP_METER_PROTOCOL_DLT645;
+      meter.address = addresses[i];
+      meter.link = link;
+      g_assert_true (vp_account_add_meter (f->c.db, f->c.admin, account->number, &meter,
+                                           NULL, &error));
+      g_assert_no_error (error);
+      test_gateway_add (f->gateway, addresses[i]);
+    }
+  return g_strdup (account->number);
+}
+
+static TestMeter *
+meter (Fixture    *f,
+       const char *address)
+{
+  return g_hash_table_lookup (f->gateway->meters, address);
+}
+
+/* Runs one cycle an hour after the last one. */
+static void
+cycle (Fixture       *f,
+       VpCycleReport *report)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->now += 3600;
+  vp_cycle_report_clear (report);
+  g_assert_true (vp_engine_run_cycle (f->engine, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->errors, ==, 0);
+}
+
+static gint64
+query (Fixture    *f,
+       const char *format,
+       ...) G_GNUC_PRINTF (2, 3);
+
+static gint64
+query (Fixture    *f,
+       const char *format,
+       ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return vp_test_counter_query (&f->c, sql);
+}
+
+static gint64
+balance (Fixture    *f,
+         const char *number)
+{
+  return query (f, "SELECT balance FROM accounts WHERE number = '%s'", number);
+}
+
+static void
+topup (Fixture    *f,
+       const char *number,
+       gint64      amount,
+       guint       expect_queued)
+{
+  g_autoptr(GError) error = NULL;
+  guint queued = 99;
+
+  g_assert_true (vp_ledger_topup (f->c.db, f->c.cashier, number, amount, VP_PAYMENT_CASH,
+                                  NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_engine_on_topup (f->c.db, number, &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, expect_queued);
+}
+
+/* ───────────── tests ───────────── */
+
+/* 50 yuan, 10 kWh an hour at 1 yuan: alarm 1 at 20, alarm 2 at 10 (once each), trip
+ * at 0 verified on the meter, a top-up closes it with one round trip. */
+static void
+test_engine_prepaid_story (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *addresses[] = { "000000000001", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000001");
+  VpCycleReport report = { 0 };
+  g_autoptr(GPtrArray) alarms = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+
+  for (int hour = 1; hour <= 5; hour++)
+    {
+      m->total += 1000;
+      cycle (f, &report);
+      g_assert_cmpuint (report.charged, ==, 1);
+      g_assert_cmpint (balance (f, number), ==, 5000 - hour * 1000);
+    }
+  /* the trip was queued by the charge and sent in the same cycle, then confirmed */
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_cmpuint (report.commands_confirmed, ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms WHERE level = 'alarm1'"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms WHERE level = 'alarm2'"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms WHERE level = 'trip'"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM outbox WHERE text_zh LIKE '%%王芳%%' "
+                             "AND text_en LIKE '%%000000000001%%' AND recipient = '13800000000'"),
+                   ==, 3);
+
+  /* more cycles, nothing consumed, nothing repeated */
+  for (int i = 0; i < 3; i++)
+    cycle (f, &report);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms"), ==, 3);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands"), ==, 1);
+  g_assert_cmpuint (m->controls, ==, 1);
+
+  /* a top-up above the trip threshold queues the close; one send restores supply */
+  topup (f, number, 3000, 1);
+  vp_cycle_report_clear (&report);
+  g_assert_true (vp_engine_send_commands (f->engine, &report, NULL, NULL));
+  g_assert_cmpuint (report.commands_sent, ==, 1);
+  g_assert_cmpuint (report.commands_confirmed, ==, 1);
+  g_assert_cmpuint (report.read, ==, 0);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_ON);
+
+  commands = vp_engine_list_commands (f->c.db, number, 0, NULL);
+  g_assert_cmpuint (commands->len, ==, 2);
+  g_assert_cmpstr (((VpCommand *) commands->pdata[0])->state, ==, "confirmed");
+  g_assert_cmpint (((VpCommand *) commands->pdata[0])->action, ==, VP_CONTROL_CLOSE);
+  g_assert_cmpstr (((VpCommand *) commands->pdata[0])->origin, ==, "topup");
+  g_assert_cmpstr (((VpCommand *) commands->pdata[1])->state, ==, "confirmed");
+  g_assert_cmpint (((VpCommand *) commands->pdata[1])->action, ==, VP_CONTROL_TRIP);
+
+  /* balance 30 is clear of alarm 1 + hysteresis: a new fall warns again, once */
+  m->total += 1500;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 1500);
+  alarms = vp_engine_list_alarms (f->c.db, number, 0, NULL);
+  g_assert_cmpuint (alarms->len, ==, 4);
+  g_assert_cmpstr (((VpAlarm *) alarms->pdata[0])->level, ==, "alarm1");
+  g_assert_cmpint (((VpAlarm *) alarms->pdata[0])->balance, ==, 1500);
+  vp_cycle_report_clear (&report);
+}
+
+/* Hysteresis: a balance that wobbles around alarm 1 raises it once. */
+static void
+test_engine_hysteresis (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *addresses[] = { "000000000002", NULL };
+  g_autofree char *number = open_account (f, 2050, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000002");
+  VpCycleReport report = { 0 };
+
+  m->total = 100;               /* 1 kWh: 20.50 → 19.50, below alarm 1 */
+  cycle (f, &report);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms"), ==, 1);
+  topup (f, number, 100, 0);    /* 20.50: above alarm 1 but within the hysteresis */
+  m->total = 200;
+  cycle (f, &report);           /* 19.50 again: no second alarm */
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms"), ==, 1);
+  topup (f, number, 200, 0);    /* 21.50: clear by more than 1.00 */
+  cycle (f, &report);
+  m->total = 300;
+  cycle (f, &report);           /* 20.50: the level fell back, nothing raised */
+  m->total = 400;
+  cycle (f, &report);           /* 19.50: warned again */
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM alarms"), ==, 2);
+  vp_cycle_report_clear (&report);
+}
+
+/* Keep-power blocks the trip; clearing it trips at the next cycle. Manual control is
+ * audited and needs a reason and the permission. */
+static void
+test_engine_keep_power (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *addresses[] = { "000000000003", NULL };
+  g_autofree char *number = open_account (f, 500, "tcp://gw2:8899", addresses);
+  TestMeter *m = meter (f, "000000000003");
+  VpCycleReport report = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint queued = 0;
+
+  g_assert_false (vp_engine_control (f->c.db, f->c.cashier, number, "keep-power", "ill",
+                                     NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (vp_engine_control (f->c.db, f->c.technician, number, "keep-power", "  ",
+                                     NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "keep-power",
+                                    "patient on oxygen", &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, 1);
+
+  m->total = 1000;              /* 10 kWh: balance -5.00 */
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, -500);
+  g_assert_true (m->keep_power);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_ON);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'trip'"), ==, 0);
+
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "keep-power-clear",
+                                    "recovered", NULL, &error));
+  g_assert_no_error (error);
+  cycle (f, &report);
+  g_assert_false (m->keep_power);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'meter.control'"), ==, 2);
+  vp_cycle_report_clear (&report);
+}
+
+/* A friendly period (weekend) makes the trip wait until it ends. */
+static void
+test_engine_friendly_period (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *addresses[] = { "000000000004", NULL };
+  g_autofree char *number = open_account (f, 500, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000004");
+  VpCycleReport report = { 0 };
+
+  g_assert_true (vp_database_set_setting (f->c.db, VP_ENGINE_FRIENDLY_WEEKENDS_KEY, "true", NULL));
+  g_assert_true (vp_database_set_setting (f->c.db, VP_ENGINE_FRIENDLY_NIGHTS_KEY, "22:00-06:00", NULL));
+  f->now = MONDAY_10AM - 2 * 24 * 3600;      /* Saturday 10:00 */
+  g_assert_true (vp_engine_friendly_at (f->c.db, f->now + 3600));
+  g_assert_false (vp_engine_friendly_at (f->c.db, MONDAY_10AM));
+  g_assert_true (vp_engine_friendly_at (f->c.db, MONDAY_10AM + 13 * 3600));   /* 23:00 */
+  g_assert_true (vp_engine_friendly_at (f->c.db, MONDAY_10AM - 5 * 3600));    /* 05:00 */
+
+  m->total = 1000;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, -500);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_ON);
+  g_assert_cmpint (query (f, "SELECT trip_deferred FROM account_control"), ==, 1);
+
+  f->now = MONDAY_10AM - 3600;
+  cycle (f, &report);           /* Monday 10:00: the trip goes */
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_cmpint (query (f, "SELECT trip_deferred FROM account_control"), ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
+/* A dead link and a silent meter do not stop the others; offline meters back off. */
+static void
+test_engine_offline (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *good[] = { "000000000010", NULL };
+  const char *dead[] = { "000000000011", "000000000012", NULL };
+  const char *silent[] = { "000000000013", NULL };
+  g_autofree char *a = open_account (f, 5000, "tcp://good:1", good);
+  g_autofree char *b = open_account (f, 5000, "tcp://dead:1", dead);
+  g_autofree char *c = open_account (f, 5000, "tcp://good:1", silent);
+  VpCycleReport report = { 0 };
+  gint64 first_failure;
+
+  g_hash_table_add (f->gateway->dead_links, g_strdup ("tcp://dead:1"));
+  g_hash_table_remove (f->gateway->meters, "000000000013");
+  meter (f, "000000000010")->total = 500;
+
+  cycle (f, &report);
+  first_failure = f->now;
+  g_assert_cmpuint (report.meters, ==, 4);
+  g_assert_cmpuint (report.links, ==, 2);
+  g_assert_cmpuint (report.read, ==, 1);
+  g_assert_cmpuint (report.offline, ==, 3);
+  g_assert_cmpint (balance (f, a), ==, 4500);
+  /* the second meter of the dead link was not tried: the link was down */
+  g_assert_cmpuint (meter (f, "000000000012")->reads, ==, 0);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM meter_state WHERE failures = 1 "
+                             "AND last_error IS NOT NULL AND last_contact = 0"), ==, 3);
+
+  /* back-off: retried at the next cycle, then the second failure waits about one
+   * interval more */
+  f->now += 900 - 3600;
+  cycle (f, &report);           /* 15 minutes later */
+  g_assert_cmpint (query (f, "SELECT MAX (failures) FROM meter_state"), ==, 2);
+  g_assert_cmpint (query (f, "SELECT MIN (next_retry) FROM meter_state WHERE failures = 2"),
+                   >, first_failure + 900);
+  f->now += 300 - 3600;
+  cycle (f, &report);           /* 5 minutes later: still waiting */
+  g_assert_cmpuint (report.offline, ==, 3);
+  g_assert_cmpint (query (f, "SELECT MAX (failures) FROM meter_state"), ==, 2);
+
+  /* the link comes back: readings resume and the failure count resets */
+  g_hash_table_remove_all (f->gateway->dead_links);
+  f->now += 2 * 3600;
+  cycle (f, &report);
+  g_assert_cmpuint (report.read, ==, 3);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM meter_state WHERE failures = 0 "
+                             "AND last_contact > 0"), ==, 3);
+  g_assert_cmpint (balance (f, b), ==, 5000);
+  g_assert_cmpint (balance (f, c), ==, 5000);
+  vp_cycle_report_clear (&report);
+}
+
+/* The meter tripped but the reply was lost: the retry reads the relay first and
+ * confirms without sending the trip a second time. */
+static void
+test_engine_lost_reply (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *addresses[] = { "000000000020", NULL };
+  g_autofree char *number = open_account (f, 500, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000020");
+  VpCycleReport report = { 0 };
+  g_autoptr(GPtrArray) commands = NULL;
+
+  m->total = 1000;
+  m->lose_next_reply = TRUE;
+  cycle (f, &report);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_cmpuint (m->controls, ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'queued' "
+                             "AND attempts = 1 AND last_error IS NOT NULL"), ==, 1);
+
+  cycle (f, &report);           /* an hour later: past the 30 s back-off */
+  g_assert_cmpuint (m->controls, ==, 1);
+  commands = vp_engine_list_commands (f->c.db, number, 0, NULL);
+  g_assert_cmpuint (commands->len, ==, 1);
+  g_assert_cmpstr (((VpCommand *) commands->pdata[0])->state, ==, "confirmed");
+  g_assert_cmpint (((VpCommand *) commands->pdata[0])->attempts, ==, 2);
+  vp_cycle_report_clear (&report);
+}
+
+/* A command left 'sent' by a process that died is taken over and not repeated when
+ * it already took effect; one held by a live process is left alone. */
+static void
+test_engine_dead_sender (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *addresses[] = { "000000000030", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000030");
+  VpCycleReport report = { 0 };
+  g_autofree char *live = g_strdup_printf ("%s:%d", g_get_host_name (), (int) getppid ());
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  char *argv[] = { (char *) "true", NULL };
+
+  /* a pid that existed and is gone now */
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  while (waitpid (pid, NULL, 0) < 0)
+    ;
+  sql = g_strdup_printf ("INSERT INTO commands (meter_id, account_id, action, state, origin, "
+                         "reason, attempts, next_attempt, expires_at, owner, lease_until, "
+                         "created_at) SELECT m.id, m.account_id, 'trip', 'sent', 'manual', 'x', 1, "
+                         "0, %" G_GINT64_FORMAT ", '%s:%d', %" G_GINT64_FORMAT ", 'now' "
+                         "FROM meters m", f->now + 86400, g_get_host_name (), (int) pid,
+                         f->now + 86400);
+  g_assert_true (vp_database_exec (f->c.db, sql, &error));
+  g_assert_no_error (error);
+  m->supply = VP_SUPPLY_OFF;    /* it got through before the sender died */
+
+  cycle (f, &report);
+  g_assert_cmpuint (m->controls, ==, 0);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'confirmed'"), ==, 1);
+
+  /* a live owner's lease is respected */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO commands (meter_id, account_id, action, state, origin, "
+                         "reason, attempts, next_attempt, expires_at, owner, lease_until, "
+                         "created_at) SELECT m.id, m.account_id, 'close', 'sent', 'manual', 'x', 1, "
+                         "0, %" G_GINT64_FORMAT ", '%s', %" G_GINT64_FORMAT ", 'now' FROM meters m",
+                         f->now + 86400, live, f->now + 86400);
+  g_assert_true (vp_database_exec (f->c.db, sql, &error));
+  g_assert_no_error (error);
+  cycle (f, &report);
+  g_assert_cmpuint (m->controls, ==, 0);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'sent'"), ==, 1);
+  g_assert_nonnull (number);
+  vp_cycle_report_clear (&report);
+}
+
+/* Backwards and jumping registers are not charged and open one anomaly. */
+static void
+test_engine_anomaly (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *addresses[] = { "000000000040", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000040");
+  VpCycleReport report = { 0 };
+
+  m->total = 500;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4500);
+  m->total = 400;
+  cycle (f, &report);
+  g_assert_cmpuint (report.anomalies, ==, 1);
+  cycle (f, &report);
+  g_assert_cmpuint (report.anomalies, ==, 1);
+  g_assert_cmpint (balance (f, number), ==, 4500);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies WHERE kind = 'backwards'"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'anomaly'"), ==, 2);
+
+  /* 100 kW for an hour is the most; 500 kWh in an hour is not believed */
+  m->total = 500 + 50000;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4500);
+  /* the register is back where it belongs: charging resumes from the last good one */
+  m->total = 600;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4400);
+  vp_cycle_report_clear (&report);
+}
+
+typedef struct
+{
+  VpEngine  *engine;
+  gint64     meter_id;
+  gint64    *clock;           /* shared, advanced under the lock */
+  gint64    *total;
+  GMutex    *lock;
+  guint      stored;
+} Writer;
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *w = data;
+
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VpMeterSample sample = { 0 };
+      VpReadingOutcome outcome;
+      gint64 when;
+
+      /* read the meter: the register and the time go together */
+      g_mutex_lock (w->lock);
+      *w->clock += 60;
+      *w->total += 1 + (*w->clock / 60) % 7;
+      sample.total = *w->total;
+      when = *w->clock;
+      g_mutex_unlock (w->lock);
+
+      g_assert_true (vp_engine_store_reading (w->engine, w->meter_id, &sample, when,
+                                              &outcome, NULL, &error));
+      g_assert_no_error (error);
+      if (outcome == VP_READING_CHARGED)
+        w->stored++;
+    }
+  return NULL;
+}
+
+/* Two processes' worth of engines (two connections to one file) store readings of the
+ * same meter at once: every interval is charged exactly once, with the carry, so the
+ * total equals the rounded price of the total consumption. */
+static void
+test_engine_no_double_charge (Fixture       *f,
+                              gconstpointer  data)
+{
+  const char *addresses[] = { "000000000050", NULL };
+  g_autofree char *number = NULL;
+  g_autoptr(VpDatabase) other_db = NULL;
+  g_autoptr(VpEngine) other = NULL;
+  g_autoptr(GError) error = NULL;
+  VpTariffVersion odd = { .scheme = VP_TARIFF_FLAT, .rates = { 5283 }, .effective_from = 1 };
+  GMutex lock;
+  gint64 clock = MONDAY_10AM, total = 0;
+  gint64 meter_id;
+  Writer w[2];
+  GThread *threads[2];
+
+  g_assert_true (vp_tariff_store_add (f->c.db, f->c.admin, "odd", VP_UTILITY_ELECTRICITY,
+                                      &odd, NULL, &error));
+  g_assert_no_error (error);
+  number = open_account (f, 500000, "tcp://gw1:8899", addresses);
+  g_assert_true (vp_database_exec (f->c.db, "UPDATE accounts SET tariff = 'odd'", NULL));
+  meter_id = query (f, "SELECT id FROM meters");
+  other_db = vp_database_open (vp_database_get_path (f->c.db), &error);
+  g_assert_no_error (error);
+  other = vp_engine_new (other_db, NULL);
+
+  g_mutex_init (&lock);
+  for (guint i = 0; i < 2; i++)
+    {
+      w[i] = (Writer) { i == 0 ? f->engine : other, meter_id, &clock, &total, &lock, 0 };
+      threads[i] = g_thread_new ("writer", writer_thread, &w[i]);
+    }
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_mutex_clear (&lock);
+
+  g_assert_cmpuint (w[0].stored + w[1].stored, >, 0);
+  g_assert_cmpint (query (f, "SELECT SUM (consumption) FROM readings WHERE status = 'charged'"),
+                   ==, query (f, "SELECT MAX (total) FROM readings WHERE status = 'charged'"));
+  /* charged = round (price × consumption), whatever the interleaving */
+  g_assert_cmpint (500000 - balance (f, number), ==,
+                   (query (f, "SELECT MAX (total) FROM readings WHERE status = 'charged'") * 5283
+                    + 5000) / 10000);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'anomaly'"), ==, 0);
+}
+
+/* Money-prepaid meters that disagree with the station show up in the report. */
+static void
+test_engine_reconcile (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *addresses[] = { "000000000060", "000000000061", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  VpCycleReport report = { 0 };
+  g_autoptr(GPtrArray) rows = NULL;
+  VpReconcileRow *row;
+
+  meter (f, "000000000060")->has_balance = TRUE;
+  meter (f, "000000000060")->balance = 4000;
+  meter (f, "000000000061")->has_balance = TRUE;
+  meter (f, "000000000061")->balance = 5000;
+  cycle (f, &report);
+  rows = vp_engine_reconcile (f->c.db, 0, NULL);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = rows->pdata[0];
+  g_assert_cmpstr (row->account, ==, number);
+  g_assert_cmpstr (row->meter_address, ==, "000000000060");
+  g_assert_cmpint (row->difference, ==, -1000);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = vp_engine_reconcile (f->c.db, 1000, NULL);
+  g_assert_cmpuint (rows->len, ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/vp/engine/prepaid-story", test_engine_prepaid_story);
+  ADD ("/vp/engine/hysteresis", test_engine_hysteresis);
+  ADD ("/vp/engine/keep-power", test_engine_keep_power);
+  ADD ("/vp/engine/friendly-period", test_engine_friendly_period);
+  ADD ("/vp/engine/offline", test_engine_offline);
+  ADD ("/vp/engine/lost-reply", test_engine_lost_reply);
+  ADD ("/vp/engine/dead-sender", test_engine_dead_sender);
+  ADD ("/vp/engine/anomaly", test_engine_anomaly);
+  ADD ("/vp/engine/no-double-charge", test_engine_no_double_charge);
+  ADD ("/vp/engine/reconcile", test_engine_reconcile);
+#undef ADD
+
+  return g_test_run ();
+}
