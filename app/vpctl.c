@@ -32,6 +32,7 @@ static const VpctlGroup groups[] = {
   { "reverse", vpctl_group_reverse, N_("Reverse the last top-up by its receipt") },
   { "shift", vpctl_group_shift, N_("Open, show and close your shift") },
   { "demo", vpctl_group_demo, N_("Fill an empty database with demo data") },
+  { "receipt", vpctl_group_receipt, N_("Print receipts and reprints to PDF") },
 };
 
 gboolean

@@ -103,5 +103,6 @@ int vpctl_group_refund (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_reverse (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_shift (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_demo (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_receipt (VpctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

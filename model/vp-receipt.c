@@ -3,7 +3,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vp-audit.h"
 #include "vp-capital.h"
+#include "vp-database.h"
 #include "vp-layout.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
@@ -237,16 +239,17 @@ vp_receipt_qr_text (const VpReceipt *self)
 static char *
 format_yuan (gint64 fen)
 {
-  g_autofree char *plain = vp_money_format (fen < 0 ? -fen : fen);
-  const char *dot = strchr (plain, '.');
+  g_autofree char *plain = vp_money_format (fen);
+  const char *digits = plain[0] == '-' ? plain + 1 : plain;
+  const char *dot = strchr (digits, '.');
   GString *out = g_string_new (fen < 0 ? "-￥" : "￥");
-  gsize n_int = dot - plain;
+  gsize n_int = dot - digits;
 
   for (gsize i = 0; i < n_int; i++)
     {
       if (i > 0 && (n_int - i) % 3 == 0)
         g_string_append_c (out, ',');
-      g_string_append_c (out, plain[i]);
+      g_string_append_c (out, digits[i]);
     }
   g_string_append (out, dot);
   return g_string_free (out, FALSE);
@@ -509,4 +512,418 @@ vp_receipt_save_pdf (const VpReceipt  *self,
 
   title = g_strdup_printf ("Receipt %s", self->receipt_no);
   return vp_document_save_pdf (doc, title, path, error);
+}
+
+/* ---- From the database ---------------------------------------------------------- */
+
+static const char *
+format_code (VpReceiptFormat format)
+{
+  static const char * const codes[] = {
+    [VP_RECEIPT_ROLL80] = "roll80", [VP_RECEIPT_A5] = "a5", [VP_RECEIPT_A4] = "a4",
+  };
+
+  g_assert ((guint) format < G_N_ELEMENTS (codes));
+  return codes[format];
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static gboolean
+kind_from_code (const char    *code,
+                VpReceiptKind *out_kind)
+{
+  for (guint k = VP_RECEIPT_TOPUP; k <= VP_RECEIPT_ADJUSTMENT; k++)
+    if (g_strcmp0 (code, kind_code (k)) == 0)
+      {
+        *out_kind = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The ledger row and what surrounds it. Site: the room's site, else the "site.name"
+ * setting. Cashier: the operator's name and login. Shift: its number and opening. */
+static const char load_sql[] =
+  "SELECT l.kind, l.amount, l.balance_after, l.method, l.reference, l.tendered, "
+  "       l.created_at, l.note, l.shift_id, l.counter, a.number, a.tariff, c.name, "
+  "       r.label, o.name, o.login, s.opened_at, orig.receipt, l.account_id, st.name, "
+  "       (SELECT COUNT (*) FROM receipt_prints p WHERE p.receipt = l.receipt) "
+  "FROM ledger l "
+  "JOIN accounts a ON a.id = l.account_id "
+  "JOIN customers c ON c.id = a.customer_id "
+  "LEFT JOIN rooms r ON r.id = a.room_id "
+  "LEFT JOIN floors f ON f.id = r.floor_id "
+  "LEFT JOIN buildings b ON b.id = f.building_id "
+  "LEFT JOIN sites st ON st.id = b.site_id "
+  "LEFT JOIN operators o ON o.id = l.operator_id "
+  "LEFT JOIN shifts s ON s.id = l.shift_id "
+  "LEFT JOIN ledger orig ON orig.id = l.reverses_id "
+  "WHERE l.receipt = ?";
+
+/* Meters installed on the account when the money moved, in installation order. */
+static const char meters_sql[] =
+  "SELECT kind, address FROM meters WHERE account_id = ? AND installed_at <= ? "
+  "AND (removed_at IS NULL OR removed_at > ?) ORDER BY id";
+
+/* The tariff version in force at the time, for its one-line summary. */
+static const char tariff_sql[] =
+  "SELECT name, type, version FROM tariffs WHERE name = ? "
+  "AND effective_from <= CAST (strftime ('%s', ?) AS INTEGER) "
+  "ORDER BY effective_from DESC, version DESC LIMIT 1";
+
+static gboolean
+load_meters (VpDatabase  *db,
+             VpReceipt   *r,
+             gint64       account_id,
+             const char  *created_at,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = vp_database_prepare (db, meters_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, created_at, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    vp_receipt_add_meter (r, g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "water") == 0
+                             ? VP_RECEIPT_METER_WATER : VP_RECEIPT_METER_ELECTRICITY,
+                          (const char *) sqlite3_column_text (stmt, 1));
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not read the meters of the receipt"), error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+load_tariff (VpDatabase  *db,
+             VpReceipt   *r,
+             const char  *tariff,
+             const char  *created_at,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (tariff == NULL)
+    return TRUE;
+  stmt = vp_database_prepare (db, tariff_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  /* strftime wants no fraction or zone suffix beyond what SQLite parses. */
+  sqlite3_bind_text (stmt, 1, tariff, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, created_at, 19, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    r->tariff_summary = g_strdup_printf ("%s (%s, v%d)", sqlite3_column_text (stmt, 0),
+                                         sqlite3_column_text (stmt, 1),
+                                         sqlite3_column_int (stmt, 2));
+  else if (rc == SQLITE_DONE)
+    r->tariff_summary = g_strdup (tariff);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not read the tariff of the receipt"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fills @r from the current row of load_sql. */
+static gboolean
+fill_from_row (VpDatabase   *db,
+               sqlite3_stmt *stmt,
+               VpReceipt    *r,
+               GError      **error)
+{
+  g_autofree char *kind = column_text (stmt, 0);
+  g_autofree char *created_at = column_text (stmt, 6);
+  g_autofree char *operator_name = column_text (stmt, 14);
+  g_autofree char *operator_login = column_text (stmt, 15);
+  g_autofree char *shift_opened = column_text (stmt, 16);
+  g_autofree char *tariff = column_text (stmt, 11);
+  g_autofree char *site = column_text (stmt, 19);
+  g_autoptr(GDateTime) utc = NULL;
+  gint64 shift_id = sqlite3_column_int64 (stmt, 8);
+
+  if (!kind_from_code (kind, &r->kind) || created_at == NULL
+      || (utc = g_date_time_new_from_iso8601 (created_at, NULL)) == NULL)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT,
+                   _("Receipt %s belongs to a ledger row that cannot be printed (%s)"),
+                   r->receipt_no, kind ? kind : "?");
+      return FALSE;
+    }
+
+  /* Receipts show the counter's local time; the code certifies the UTC instant. */
+  r->issued_at = g_date_time_to_local (utc);
+  r->amount = sqlite3_column_int64 (stmt, 1);
+  r->balance_after = sqlite3_column_int64 (stmt, 2);
+  r->balance_before = r->balance_after - r->amount;
+  r->payment_method = column_text (stmt, 3);
+  r->payment_reference = column_text (stmt, 4);
+  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL && g_strcmp0 (r->payment_method, "cash") == 0)
+    {
+      r->tendered = sqlite3_column_int64 (stmt, 5);
+      r->change = r->tendered - r->amount;
+    }
+  r->note = column_text (stmt, 7);
+  r->counter = column_text (stmt, 9);
+  r->account = column_text (stmt, 10);
+  r->customer = column_text (stmt, 12);
+  r->room = column_text (stmt, 13);
+  if (operator_login != NULL)
+    r->cashier = g_strdup_printf ("%s (%s)", operator_name, operator_login);
+  if (shift_id > 0)
+    {
+      g_autoptr(GDateTime) opened = shift_opened ? g_date_time_new_from_iso8601 (shift_opened, NULL)
+                                                 : NULL;
+      g_autoptr(GDateTime) opened_local = opened ? g_date_time_to_local (opened) : NULL;
+      g_autofree char *when = opened_local ? g_date_time_format (opened_local, " %Y-%m-%d %H:%M")
+                                           : NULL;
+
+      r->shift = g_strdup_printf ("#%" G_GINT64_FORMAT "%s", shift_id, when ? when : "");
+    }
+  r->original_receipt_no = column_text (stmt, 17);
+  r->reprint_count = (guint) sqlite3_column_int64 (stmt, 20);
+  r->site_name = site != NULL ? g_steal_pointer (&site)
+                              : vp_database_get_setting (db, "site.name", NULL);
+
+  /* A top-up that paid off a negative balance: the debt is itemised. */
+  if (r->kind == VP_RECEIPT_TOPUP && r->balance_before < 0 && r->amount > 0)
+    vp_receipt_add_deduction (r, "抵扣欠费 Arrears settled", MIN (-r->balance_before, r->amount));
+
+  return load_meters (db, r, sqlite3_column_int64 (stmt, 18), created_at, error)
+    && load_tariff (db, r, tariff, created_at, error);
+}
+
+/*
+ * vp_receipt_load:
+ * @receipt_no: a receipt number as printed ("01-00000042")
+ * @out: (out) (transfer full): the receipt, with @reprint_count set to how many times
+ *   it has been printed already — the copy number the next print will carry
+ *
+ * Reads the ledger row with @receipt_no and everything printed with it: account,
+ * customer, room and its site, the meters installed at that moment, cashier, shift,
+ * tariff in force, the receipt a reversal undoes. Reads only; permission checks belong
+ * to the caller's operation (see vp_receipt_print_pdf()). Fails with NOT_FOUND for an
+ * unknown number.
+ */
+gboolean
+vp_receipt_load (VpDatabase  *db,
+                 const char  *receipt_no,
+                 VpReceipt  **out,
+                 GError     **error)
+{
+  g_autoptr(VpReceipt) r = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (receipt_no != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  r = vp_receipt_new (VP_RECEIPT_TOPUP);
+  r->receipt_no = g_strdup (receipt_no);
+
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db, load_sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, receipt_no, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        ok = fill_from_row (db, stmt, r, error);
+      else if (rc == SQLITE_DONE)
+        g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                     _("There is no receipt numbered “%s”"), receipt_no);
+      else
+        vp_database_set_error (db, rc, _("Could not read the receipt"), error);
+      sqlite3_reset (stmt);
+    }
+  vp_database_unlock (db);
+
+  if (ok)
+    *out = g_steal_pointer (&r);
+  return ok;
+}
+
+/*
+ * vp_receipt_record_print:
+ * @actor: the operator printing; needs VP_PERM_ACCOUNT_VIEW
+ * @out_copy: (out) (optional): 0 for the first print, n for the n-th reprint
+ *
+ * Records one print of @receipt_no in the receipt_prints table and the audit log
+ * ("receipt.print" or "receipt.reprint", object "receipt:NUMBER") in one transaction,
+ * so the copy number and its audit row commit together. Printing never touches the
+ * ledger: a failed print is simply printed again. NOT_FOUND for an unknown number.
+ */
+gboolean
+vp_receipt_record_print (VpDatabase       *db,
+                         VpSession        *actor,
+                         const char       *receipt_no,
+                         VpReceiptFormat   format,
+                         guint            *out_copy,
+                         GError          **error)
+{
+  g_autofree char *object = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+  gint64 copy = -1;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (receipt_no != NULL, FALSE);
+  g_return_val_if_fail ((guint) format <= VP_RECEIPT_A4, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_ACCOUNT_VIEW, error))
+    return FALSE;
+  if (!vp_database_begin (db, error))
+    return FALSE;
+
+  stmt = vp_database_prepare (db, "SELECT (SELECT COUNT (*) FROM receipt_prints WHERE receipt = ?1) "
+                                  "FROM ledger WHERE receipt = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, receipt_no, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    copy = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                   _("There is no receipt numbered “%s”"), receipt_no);
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      vp_database_set_error (db, rc, _("Could not count the prints of the receipt"), error);
+      goto fail;
+    }
+
+  now = vp_database_now ();
+  stmt = vp_database_prepare (db, "INSERT INTO receipt_prints (receipt, copy, format, "
+                                  "operator_id, printed_at) VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, receipt_no, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, copy);
+  sqlite3_bind_text (stmt, 3, format_code (format), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, vp_session_get_operator_id (actor));
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not record the print of the receipt"), error);
+      goto fail;
+    }
+
+  object = g_strdup_printf ("receipt:%s", receipt_no);
+  after = g_strdup_printf ("{\"copy\":%" G_GINT64_FORMAT ",\"format\":\"%s\"}", copy,
+                           format_code (format));
+  if (!vp_audit_append (db, vp_session_get_operator_id (actor),
+                        copy == 0 ? "receipt.print" : "receipt.reprint", object, NULL, after,
+                        error))
+    goto fail;
+  if (!vp_database_commit (db, error))
+    return FALSE;
+
+  if (out_copy != NULL)
+    *out_copy = (guint) copy;
+  return TRUE;
+
+fail:
+  vp_database_rollback (db);
+  return FALSE;
+}
+
+/*
+ * vp_receipt_print_pdf:
+ * @actor: the operator printing (VP_PERM_ACCOUNT_VIEW)
+ * @path: where to write the PDF (atomically)
+ * @out_receipt: (out) (optional) (transfer full): the receipt as printed
+ *
+ * Prints (or reprints) a receipt to PDF: loads it, renders it, records the print
+ * (copy number and audit row) and writes the file. The PDF is rendered before the print
+ * is recorded, so a missing font or bad data costs no copy number; a reprint says
+ * 补打 DUPLICATE with its copy number. If another counter printed the same receipt at
+ * the same moment, the document is rendered again with the number actually recorded.
+ */
+gboolean
+vp_receipt_print_pdf (VpDatabase       *db,
+                      VpSession        *actor,
+                      const char       *receipt_no,
+                      VpReceiptFormat   format,
+                      const char       *path,
+                      VpReceipt       **out_receipt,
+                      GError          **error)
+{
+  g_autoptr(VpReceipt) receipt = NULL;
+  g_autoptr(VpDocument) doc = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *title = NULL;
+  guint copy = 0;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (receipt_no != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_ACCOUNT_VIEW, error))
+    return FALSE;
+  if (!vp_receipt_load (db, receipt_no, &receipt, error))
+    return FALSE;
+
+  title = g_strdup_printf ("Receipt %s", receipt->receipt_no);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_clear_pointer (&doc, vp_document_free);
+      g_clear_pointer (&pdf, g_bytes_unref);
+      doc = vp_receipt_build (receipt, format, error);
+      if (doc == NULL)
+        return FALSE;
+      pdf = vp_document_to_pdf (doc, title, error);
+      if (pdf == NULL)
+        return FALSE;
+      if (attempt > 0)
+        break;
+      if (!vp_receipt_record_print (db, actor, receipt_no, format, &copy, error))
+        return FALSE;
+      if (copy == receipt->reprint_count)
+        break;
+      receipt->reprint_count = copy;
+    }
+
+  if (!g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
+                            &local_error))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_FAILED,
+                   _("Could not save the receipt: %s"), local_error->message);
+      return FALSE;
+    }
+
+  if (out_receipt != NULL)
+    *out_receipt = g_steal_pointer (&receipt);
+  return TRUE;
 }

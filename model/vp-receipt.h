@@ -15,6 +15,7 @@
 #pragma once
 
 #include "vp-document.h"
+#include "vp-session.h"
 #include "vp-types.h"
 
 G_BEGIN_DECLS
@@ -105,6 +106,25 @@ VpDocument  *vp_receipt_build              (const VpReceipt  *self,
 gboolean     vp_receipt_save_pdf           (const VpReceipt  *self,
                                             VpReceiptFormat   format,
                                             const char       *path,
+                                            GError          **error);
+
+/* From the database (see vp-receipt.c for the contracts) */
+gboolean     vp_receipt_load               (VpDatabase       *db,
+                                            const char       *receipt_no,
+                                            VpReceipt       **out,
+                                            GError          **error);
+gboolean     vp_receipt_record_print       (VpDatabase       *db,
+                                            VpSession        *actor,
+                                            const char       *receipt_no,
+                                            VpReceiptFormat   format,
+                                            guint            *out_copy,
+                                            GError          **error);
+gboolean     vp_receipt_print_pdf          (VpDatabase       *db,
+                                            VpSession        *actor,
+                                            const char       *receipt_no,
+                                            VpReceiptFormat   format,
+                                            const char       *path,
+                                            VpReceipt       **out_receipt,
                                             GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpReceipt, vp_receipt_free)

@@ -2,9 +2,8 @@
 #include "config.h"
 
 #include "document-check.h"
-#include "vp-test-tmp.h"
-#include "vp-model-error.h"
 #include "vp-receipt.h"
+#include "vp-test-counter.h"
 
 #define DPI 150
 
@@ -299,6 +298,170 @@ test_receipt_missing_fields (void)
   g_assert_false (vp_receipt_format_from_string (NULL, &format));
 }
 
+/* ---- From the database ---- */
+
+typedef VpTestCounter Fixture;
+
+/* An account in room 3-402 with an electricity meter, a shift, and a cash top-up of
+ * 100.00 (tendered 120.00), after a fee left it 30.00 in debt when @debt. Returns the
+ * receipt number. */
+static char *
+db_topup (Fixture  *f,
+          gboolean  debt)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpLedgerEntry) fee = NULL;
+  g_autoptr(VpLedgerEntry) entry = NULL;
+  g_autofree char *account = vp_test_counter_open (f, "王小明", "3-402");
+  VpMeterSpec meter;
+
+  vp_meter_spec_init (&meter);
+  meter.address = "230001234567";
+  g_assert_true (vp_account_add_meter (f->db, f->admin, account, &meter, NULL, &error));
+  g_assert_no_error (error);
+  if (debt)
+    {
+      g_assert_true (vp_ledger_fee (f->db, f->admin, account, 3000, "开户费 Opening fee",
+                                    &fee, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (vp_shift_open (f->db, f->cashier, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_ledger_topup (f->db, f->cashier, account, 10000, VP_PAYMENT_CASH, NULL,
+                                  12000, &entry, &error));
+  g_assert_no_error (error);
+  return g_strdup (entry->receipt);
+}
+
+static void
+test_receipt_db_load (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *number = db_topup (f, TRUE);
+  g_autoptr(VpReceipt) r = NULL;
+  g_autoptr(GError) error = NULL;
+  const VpReceiptItem *debt;
+
+  g_assert_true (vp_receipt_load (f->db, number, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r->kind, ==, VP_RECEIPT_TOPUP);
+  g_assert_cmpstr (r->receipt_no, ==, number);
+  g_assert_cmpstr (r->customer, ==, "王小明");
+  g_assert_cmpstr (r->room, ==, "3-402");
+  g_assert_cmpint (r->amount, ==, 10000);
+  g_assert_cmpint (r->balance_before, ==, -3000);
+  g_assert_cmpint (r->balance_after, ==, 7000);
+  g_assert_cmpstr (r->payment_method, ==, "cash");
+  g_assert_cmpint (r->tendered, ==, 12000);
+  g_assert_cmpint (r->change, ==, 2000);
+  g_assert_cmpstr (r->cashier, ==, "cashier (cashier)");
+  g_assert_nonnull (r->shift);
+  g_assert_nonnull (r->issued_at);
+  g_assert_cmpuint (r->meters->len, ==, 1);
+  g_assert_cmpstr (((VpReceiptMeter *) r->meters->pdata[0])->number, ==, "230001234567");
+  g_assert_cmpuint (r->reprint_count, ==, 0);
+  /* The debt the top-up paid off is itemised. */
+  g_assert_cmpuint (r->deductions->len, ==, 1);
+  debt = r->deductions->pdata[0];
+  g_assert_cmpint (debt->amount, ==, 3000);
+
+  g_clear_pointer (&r, vp_receipt_free);
+  g_assert_false (vp_receipt_load (f->db, "01-99999999", &r, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_assert_null (r);
+}
+
+/* The first print is the original; every later one says 补打 DUPLICATE with its count,
+ * is audited, and leaves the ledger alone. */
+static void
+test_receipt_db_reprint (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *number = db_topup (f, TRUE);
+  g_autofree char *path = g_build_filename (f->dir, "receipt.pdf", NULL);
+  gint64 ledger_rows = vp_test_counter_query (f, "SELECT COUNT (*) FROM ledger");
+  gint64 balance = vp_test_counter_query (f, "SELECT SUM (balance) FROM accounts");
+
+  for (guint copy = 0; copy < 3; copy++)
+    {
+      g_autoptr(VpReceipt) printed = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *code = NULL;
+
+      g_assert_true (vp_receipt_print_pdf (f->db, f->cashier, number,
+                                           copy == 1 ? VP_RECEIPT_A5 : VP_RECEIPT_ROLL80,
+                                           path, &printed, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (printed->reprint_count, ==, copy);
+      text = doc_check_pdftotext (path);
+      if (text == NULL)
+        return;
+      code = vp_receipt_verification_code (printed);
+      assert_contains (text, number);
+      assert_contains (text, "充值收据");
+      assert_contains (text, "人民币壹佰元整");
+      assert_contains (text, "抵扣欠费 Arrears settled");
+      assert_contains (text, "230001234567");
+      assert_contains (text, code);
+      if (copy == 0)
+        g_assert_null (strstr (text, "补打"));
+      else
+        {
+          g_autofree char *count = g_strdup_printf ("Reprint %u", copy);
+
+          assert_contains (text, "补打 DUPLICATE");
+          assert_contains (text, count);
+        }
+    }
+
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM receipt_prints"), ==, 3);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = 'receipt.print'"), ==, 1);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = 'receipt.reprint'"), ==, 2);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM ledger"), ==, ledger_rows);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT SUM (balance) FROM accounts"), ==, balance);
+}
+
+/* A reversal is its own document pointing at the top-up it undoes; an unknown number
+ * records nothing and writes no file. */
+static void
+test_receipt_db_reversal (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *number = db_topup (f, FALSE);
+  g_autofree char *path = g_build_filename (f->dir, "reversal.pdf", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.pdf", NULL);
+  g_autoptr(VpLedgerEntry) entry = NULL;
+  g_autoptr(VpReceipt) printed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 approver;
+
+  approver = vp_session_approve (f->cashier, "super", VP_TEST_PASSWORD, VP_PERM_REVERSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (vp_ledger_reverse (f->db, f->cashier, number, approver, &entry, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_receipt_print_pdf (f->db, f->cashier, entry->receipt, VP_RECEIPT_ROLL80,
+                                       path, &printed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (printed->kind, ==, VP_RECEIPT_REVERSAL);
+  g_assert_cmpstr (printed->original_receipt_no, ==, number);
+  text = doc_check_pdftotext (path);
+  if (text != NULL)
+    {
+      assert_contains (text, "冲正凭证");
+      assert_contains (text, "Reversal Voucher");
+      assert_contains (text, "原收据 Original receipt");
+      assert_contains (text, number);
+    }
+
+  g_assert_false (vp_receipt_print_pdf (f->db, f->cashier, "01-99999999", VP_RECEIPT_ROLL80,
+                                        missing, NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM receipt_prints"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +474,12 @@ main (int   argc,
   g_test_add_func ("/vp/receipt/images-not-blank", test_receipt_images_not_blank);
   g_test_add_func ("/vp/receipt/layout-fits", test_receipt_layout_fits);
   g_test_add_func ("/vp/receipt/missing-fields", test_receipt_missing_fields);
+  g_test_add ("/vp/receipt/db/load", Fixture, NULL, vp_test_counter_setup,
+              test_receipt_db_load, vp_test_counter_teardown);
+  g_test_add ("/vp/receipt/db/reprint", Fixture, NULL, vp_test_counter_setup,
+              test_receipt_db_reprint, vp_test_counter_teardown);
+  g_test_add ("/vp/receipt/db/reversal", Fixture, NULL, vp_test_counter_setup,
+              test_receipt_db_reversal, vp_test_counter_teardown);
 
   return g_test_run ();
 }
