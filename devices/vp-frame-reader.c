@@ -18,6 +18,7 @@ struct _VpFrameReader
   GByteArray      *buffer;
   gboolean         ended;      /* end_input(): incomplete candidates are errors */
   guint64          discarded;
+  gsize            shadow;     /* leading bytes that belonged to a failed candidate */
 };
 
 const char *
@@ -228,6 +229,30 @@ drop_front (VpFrameReader *reader,
             gsize          n_bytes)
 {
   g_byte_array_remove_range (reader->buffer, 0, (guint) n_bytes);
+  reader->shadow -= MIN (reader->shadow, n_bytes);
+}
+
+/* How many bytes the failed candidate at the buffer start claimed to span: the whole
+ * frame its L announced, or its header when L itself was refused. */
+static gsize
+failed_extent (VpFrameReader *reader,
+               const GError  *error)
+{
+  const guint8 *b = reader->buffer->data;
+  gsize n = reader->buffer->len;
+  gboolean dlt645 = reader->protocol == VP_FRAME_PROTOCOL_DLT645
+                    || (reader->protocol == VP_FRAME_PROTOCOL_AUTO && claims_dlt645 (b, n));
+  gsize header_size = dlt645 ? VP_DLT645_HEADER_SIZE : VP_CJT188_HEADER_SIZE;
+  gsize extent = n;   /* TRUNCATED: everything buffered */
+
+  if (error->code == VP_DEVICE_ERROR_MALFORMED)
+    extent = 1;       /* no frame shape: it claimed nothing beyond its 68 */
+  else if (error->code == VP_DEVICE_ERROR_TOO_LONG)
+    extent = header_size;
+  else if ((error->code == VP_DEVICE_ERROR_BAD_CHECKSUM || error->code == VP_DEVICE_ERROR_BAD_END)
+           && n >= header_size)
+    extent = header_size + b[header_size - 1] + 2;
+  return MIN (extent, n);
 }
 
 /* Drop everything before the next 68, counting it as discarded. */
@@ -259,26 +284,41 @@ vp_frame_reader_pull (VpFrameReader    *reader,
   g_return_val_if_fail (out_frame == NULL || *out_frame == NULL, VP_FRAME_READER_NEED_MORE);
   g_return_val_if_fail (error == NULL || *error == NULL, VP_FRAME_READER_NEED_MORE);
 
-  skip_to_start (reader);
-  if (reader->buffer->len == 0)
-    return VP_FRAME_READER_NEED_MORE;
-
-  size = vp_frame_scan_full (reader->buffer->data, reader->buffer->len, reader->protocol,
-                             reader->ended, &protocol, &local_error);
-  if (size > 0)
+  for (;;)
     {
-      if (out_frame != NULL)
-        *out_frame = g_bytes_new (reader->buffer->data, size);
-      if (out_protocol != NULL)
-        *out_protocol = protocol;
-      drop_front (reader, size);
-      return VP_FRAME_READER_FRAME;
+      skip_to_start (reader);
+      if (reader->buffer->len == 0)
+        return VP_FRAME_READER_NEED_MORE;
+
+      size = vp_frame_scan_full (reader->buffer->data, reader->buffer->len, reader->protocol,
+                                 reader->ended, &protocol, &local_error);
+      if (size > 0)
+        {
+          if (out_frame != NULL)
+            *out_frame = g_bytes_new (reader->buffer->data, size);
+          if (out_protocol != NULL)
+            *out_protocol = protocol;
+          drop_front (reader, size);
+          return VP_FRAME_READER_FRAME;
+        }
+      if (local_error == NULL)
+        return VP_FRAME_READER_NEED_MORE;
+
+      /* A 68 inside a candidate already reported (its second 68, a data byte) is
+       * part of that fault, not a new one. */
+      if (reader->shadow > 0)
+        {
+          g_clear_error (&local_error);
+          reader->discarded++;
+          drop_front (reader, 1);
+          continue;
+        }
+      break;
     }
-  if (local_error == NULL)
-    return VP_FRAME_READER_NEED_MORE;
 
   /* Resynchronise: this 68 was not a frame start; the next one may be. Skipping only
    * one byte keeps a good frame that hides inside the bad candidate's length. */
+  reader->shadow = MAX (reader->shadow, failed_extent (reader, local_error));
   reader->discarded++;
   drop_front (reader, 1);
   g_propagate_error (error, local_error);
@@ -300,6 +340,7 @@ vp_frame_reader_reset (VpFrameReader *reader)
   reader->discarded += reader->buffer->len;
   g_byte_array_set_size (reader->buffer, 0);
   reader->ended = FALSE;
+  reader->shadow = 0;
 }
 
 gsize

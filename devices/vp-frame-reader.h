@@ -7,7 +7,10 @@
  * (VP_DEVICE_ERROR_BAD_CHECKSUM, _BAD_END, _TOO_LONG, _MALFORMED, or _TRUNCATED once
  * the input ended), after which the reader resynchronises: it skips that one 68 and
  * searches for the next, so a good frame that follows (or hides inside) a bad
- * candidate is never lost. Bytes before a 68 are dropped silently and counted.
+ * candidate is never lost. Bytes before a 68 are dropped silently and counted; so are
+ * failing candidates that start inside a candidate already reported (one corrupt
+ * frame gives one error, not one per 68 it contains). A 68 in line noise that starts
+ * no frame shape gives VP_DEVICE_ERROR_MALFORMED.
  *
  * Both protocols start with 68 (shared/PROTOCOLS.md): DL/T 645 has its second 68 at
  * offset 7; CJ/T 188 has T, seven address bytes, C and L. In auto mode every shape
