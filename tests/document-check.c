@@ -3,9 +3,11 @@
 
 #include "document-check.h"
 
-/* Runs @argv; skips the test when the program is missing, fails it on an error. */
+/* Runs @argv; skips the test when the program is missing, fails it on an error.
+ * With @out, collects standard output. */
 static gboolean
-run_tool (const char * const *argv)
+run_tool (const char * const  *argv,
+          char               **out)
 {
   g_autofree char *program = g_find_program_in_path (argv[0]);
   g_autoptr(GError) error = NULL;
@@ -14,14 +16,14 @@ run_tool (const char * const *argv)
 
   if (program == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("%s is not installed (poppler-utils)",
-                                                  argv[0]);
+      g_autofree char *message = g_strdup_printf ("%s is not installed", argv[0]);
       g_test_skip (message);
       return FALSE;
     }
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
+                NULL, NULL, out, &err, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, &error))
     g_error ("%s failed: %s\n%s", argv[0], error->message, err);
@@ -35,7 +37,7 @@ doc_check_pdftotext (const char *pdf_path)
   const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", pdf_path, txt_path, NULL };
   char *text = NULL;
 
-  if (!run_tool (argv))
+  if (!run_tool (argv, NULL))
     return NULL;
   g_assert_true (g_file_get_contents (txt_path, &text, NULL, NULL));
   return text;
@@ -54,11 +56,24 @@ doc_check_pdftoppm (const char *pdf_path,
                          "-f", page_arg, "-l", page_arg, pdf_path, prefix, NULL };
   cairo_surface_t *surface;
 
-  if (!run_tool (argv))
+  if (!run_tool (argv, NULL))
     return NULL;
   surface = cairo_image_surface_create_from_png (png_path);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
   return surface;
+}
+
+char *
+doc_check_zbarimg (const char *png_path)
+{
+  const char *argv[] = { "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable",
+                         png_path, NULL };
+  char *out = NULL;
+
+  if (!run_tool (argv, &out))
+    return NULL;
+  g_strchomp (out);
+  return out;
 }
 
 guint

@@ -20,6 +20,10 @@ cairo_surface_t *doc_check_pdftoppm       (const char      *pdf_path,
                                            guint            page,
                                            guint            dpi);
 
+/* The QR codes zbarimg reads in @png_path, one per line, or NULL after g_test_skip()
+ * when zbar-tools is not installed. */
+char            *doc_check_zbarimg        (const char      *png_path);
+
 /* Dark pixels (luminance < 50 %) of @surface inside the rectangle given in points,
  * for an image rendered at @dpi. */
 guint            doc_check_dark_pixels    (cairo_surface_t *surface,

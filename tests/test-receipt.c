@@ -209,6 +209,38 @@ test_receipt_images_not_blank (void)
   vp_test_tmp_remove (dir);
 }
 
+/* A phone or a handheld scanner must read the code back from the thermal printout
+ * (203 dpi) drawn by either renderer. */
+static void
+test_receipt_qr_scans (void)
+{
+  g_autoptr(VpReceipt) r = doc_check_sample_receipt (VP_RECEIPT_TOPUP);
+  g_autoptr(VpDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = vp_test_tmp_new ();
+  g_autofree char *expected = vp_receipt_qr_text (r);
+  cairo_surface_t *surfaces[2];
+
+  doc = vp_receipt_build (r, VP_RECEIPT_ROLL80, &error);
+  g_assert_no_error (error);
+  doc_check_render_both (doc, dir, 203, surfaces);
+  for (guint s = 0; s < G_N_ELEMENTS (surfaces); s++)
+    {
+      g_autofree char *png = g_strdup_printf ("%s/qr-%u.png", dir, s);
+      g_autofree char *decoded = NULL;
+
+      if (surfaces[s] == NULL)
+        continue;
+      g_assert_cmpint (cairo_surface_write_to_png (surfaces[s], png), ==, CAIRO_STATUS_SUCCESS);
+      cairo_surface_destroy (surfaces[s]);
+      decoded = doc_check_zbarimg (png);
+      if (decoded == NULL)
+        continue;
+      g_assert_cmpstr (decoded, ==, expected);
+    }
+  vp_test_tmp_remove (dir);
+}
+
 /* Long names, addresses and references must wrap inside the 72 mm printable width of
  * the 80 mm roll (and inside the margins of the sheets). */
 static void
@@ -472,6 +504,7 @@ main (int   argc,
   g_test_add_func ("/vp/receipt/deductions", test_receipt_deductions);
   g_test_add_func ("/vp/receipt/verification-code", test_receipt_verification_code);
   g_test_add_func ("/vp/receipt/images-not-blank", test_receipt_images_not_blank);
+  g_test_add_func ("/vp/receipt/qr-scans", test_receipt_qr_scans);
   g_test_add_func ("/vp/receipt/layout-fits", test_receipt_layout_fits);
   g_test_add_func ("/vp/receipt/missing-fields", test_receipt_missing_fields);
   g_test_add ("/vp/receipt/db/load", Fixture, NULL, vp_test_counter_setup,
