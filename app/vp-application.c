@@ -1,20 +1,42 @@
 /* vp-application.c: actions, accelerators, and the one context the windows share */
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "vp-application.h"
+#include "vp-context.h"
+#include "vp-database.h"
 #include "vp-window.h"
 
 struct _VpApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication  parent_instance;
 
-  char     *db_path;
-  gboolean  demo;
+  char           *db_path;
+  gboolean        demo;
+  VpContext      *context;
 };
 
 G_DEFINE_FINAL_TYPE (VpApplication, vp_application, GTK_TYPE_APPLICATION)
+
+/* Enough to feel real, few enough that the first demo start takes a moment only. */
+#define VP_APPLICATION_DEMO_ACCOUNTS 2000
+
+/* Keys a cashier uses all day (issue 5); actions live on the window. */
+static const struct {
+  const char *action;
+  const char *accels[2];
+} accels[] = {
+  { "win.search", { "F2", NULL } },
+  { "win.topup", { "F5", NULL } },
+  { "win.refund", { "F6", NULL } },
+  { "win.back", { "Escape", NULL } },
+  { "win.lock", { "<Control>l", NULL } },
+  { "app.quit", { "<Control>q", NULL } },
+};
 
 static int
 vp_application_handle_local_options (GApplication *app,
@@ -23,22 +45,140 @@ vp_application_handle_local_options (GApplication *app,
   VpApplication *self = VP_APPLICATION (app);
   const char *db = NULL;
 
-  if (g_variant_dict_lookup (options, "db", "&s", &db))
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
     self->db_path = g_strdup (db);
   self->demo = g_variant_dict_contains (options, "demo");
 
+  if (self->demo && self->db_path != NULL)
+    {
+      g_printerr ("%s\n", _("Use either --demo or --db, not both."));
+      return 1;
+    }
+
   return -1;
+}
+
+/* Where the built-in meter simulator is started for --demo: the demo accounts' meters
+ * answer on it so the counter can read, trip and close them. Joining the simulator
+ * (devices/) to the context's meter service is the integration step of the devices
+ * issue; until then the demo has accounts and money but no live meters, and nothing
+ * pretends otherwise. */
+static void
+vp_application_start_demo_simulator (VpApplication *self)
+{
+  g_debug ("demo: no meter simulator is linked into this build yet");
+}
+
+static char *
+vp_application_default_db_path (gboolean demo)
+{
+  return g_build_filename (g_get_user_data_dir (), "vendpoint",
+                           demo ? "demo.db" : "vendpoint.db", NULL);
+}
+
+static VpDatabase *
+vp_application_open_database (VpApplication  *self,
+                              GError        **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  path = self->db_path != NULL ? g_strdup (self->db_path)
+                               : vp_application_default_db_path (self->demo);
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+
+  return vp_database_open (path, error);
+}
+
+static void
+vp_application_show_fatal (VpApplication *self,
+                           const GError  *error)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (NULL, 0, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                   "%s", _("Vendpoint cannot start"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
 vp_application_activate (GApplication *app)
 {
+  VpApplication *self = VP_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (vp_window_new (GTK_APPLICATION (app)));
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (self->context == NULL)
+        {
+          g_autoptr(VpDatabase) db = vp_application_open_database (self, &error);
+
+          if (db == NULL)
+            {
+              vp_application_show_fatal (self, error);
+              return;
+            }
+          /* First start of the demo: operators and accounts to play with. */
+          if (self->demo && !vp_context_seed_demo (db, VP_APPLICATION_DEMO_ACCOUNTS, &error))
+            {
+              vp_application_show_fatal (self, error);
+              return;
+            }
+          self->context = vp_context_new (db, self->demo);
+          if (self->demo)
+            vp_application_start_demo_simulator (self);
+        }
+      window = GTK_WINDOW (vp_window_new (GTK_APPLICATION (app), self->context));
+    }
 
   gtk_window_present (window);
+}
+
+static void
+vp_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (vp_application_parent_class)->startup (app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
+
+  /* GtkApplication loads style.css from the resource base path by itself. */
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated },
+};
+
+static void
+vp_application_dispose (GObject *object)
+{
+  VpApplication *self = VP_APPLICATION (object);
+
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (vp_application_parent_class)->dispose (object);
 }
 
 static void
@@ -57,8 +197,10 @@ vp_application_class_init (VpApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = vp_application_dispose;
   object_class->finalize = vp_application_finalize;
   app_class->handle_local_options = vp_application_handle_local_options;
+  app_class->startup = vp_application_startup;
   app_class->activate = vp_application_activate;
 }
 
@@ -73,6 +215,8 @@ vp_application_init (VpApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
+                                   G_N_ELEMENTS (app_entries), self);
 }
 
 VpApplication *
@@ -83,4 +227,12 @@ vp_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", "/org/vendpoint/Vendpoint",
                        NULL);
+}
+
+VpContext *
+vp_application_get_context (VpApplication *self)
+{
+  g_return_val_if_fail (VP_IS_APPLICATION (self), NULL);
+
+  return self->context;
 }

@@ -1,0 +1,426 @@
+/* vp-context.c: the one object the windows share */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vp-context.h"
+#include "vp-database.h"
+#include "vp-demo.h"
+#include "vp-ledger.h"
+#include "vp-model-error.h"
+
+struct _VpContext
+{
+  GObject     parent_instance;
+
+  VpDatabase *db;
+  VpSession  *session;
+  char       *counter_id;
+  guint       lock_timeout;
+  gboolean    demo;
+
+  /* The prepaid engine, the meter service and the printer join here when they land. */
+};
+
+G_DEFINE_FINAL_TYPE (VpContext, vp_context, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_LOCK_TIMEOUT,
+  PROP_DEMO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  char         *login;
+  char         *password;
+  VpPermission  what;
+  VpSession    *session;   /* approve: the session asking */
+} Credentials;
+
+static void
+credentials_free (gpointer data)
+{
+  Credentials *c = data;
+
+  g_free (c->login);
+  if (c->password != NULL)
+    {
+      /* Do not leave the password lying in freed memory. */
+      memset (c->password, 0, strlen (c->password));
+      g_free (c->password);
+    }
+  g_clear_pointer (&c->session, vp_session_unref);
+  g_free (c);
+}
+
+static Credentials *
+credentials_new (const char *login,
+                 const char *password)
+{
+  Credentials *c = g_new0 (Credentials, 1);
+
+  c->login = g_strdup (login);
+  c->password = g_strdup (password);
+  return c;
+}
+
+static void
+vp_context_set_session (VpContext *self,
+                        VpSession *session)
+{
+  if (self->session == session)
+    return;
+
+  g_clear_pointer (&self->session, vp_session_unref);
+  if (session != NULL)
+    self->session = vp_session_ref (session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+vp_context_finalize (GObject *object)
+{
+  VpContext *self = VP_CONTEXT (object);
+
+  g_clear_pointer (&self->session, vp_session_unref);
+  g_clear_pointer (&self->db, vp_database_unref);
+  g_clear_pointer (&self->counter_id, g_free);
+
+  G_OBJECT_CLASS (vp_context_parent_class)->finalize (object);
+}
+
+static void
+vp_context_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  VpContext *self = VP_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_pointer (value, self->session);
+      break;
+
+    case PROP_LOCK_TIMEOUT:
+      g_value_set_uint (value, self->lock_timeout);
+      break;
+
+    case PROP_DEMO:
+      g_value_set_boolean (value, self->demo);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vp_context_class_init (VpContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vp_context_finalize;
+  object_class->get_property = vp_context_get_property;
+
+  /* A VpSession *, owned by the context; NULL while nobody is logged in. */
+  properties[PROP_SESSION] =
+    g_param_spec_pointer ("session", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOCK_TIMEOUT] =
+    g_param_spec_uint ("lock-timeout", NULL, NULL,
+                       0, G_MAXUINT, VP_CONTEXT_DEFAULT_LOCK_TIMEOUT,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEMO] =
+    g_param_spec_boolean ("demo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vp_context_init (VpContext *self)
+{
+  self->lock_timeout = VP_CONTEXT_DEFAULT_LOCK_TIMEOUT;
+}
+
+VpContext *
+vp_context_new (VpDatabase *db,
+                gboolean    demo)
+{
+  VpContext *self;
+  g_autofree char *timeout = NULL;
+  guint64 seconds;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  self = g_object_new (VP_TYPE_CONTEXT, NULL);
+  self->db = vp_database_ref (db);
+  self->demo = !!demo;
+  self->counter_id = vp_database_get_setting (db, VP_LEDGER_COUNTER_KEY,
+                                                VP_LEDGER_COUNTER_DEFAULT);
+
+  /* A damaged setting must not stop the counter: keep the default then. */
+  timeout = vp_database_get_setting (db, VP_CONTEXT_LOCK_TIMEOUT_KEY, NULL);
+  if (timeout != NULL &&
+      g_ascii_string_to_unsigned (timeout, 10, 0, G_MAXUINT, &seconds, NULL))
+    self->lock_timeout = (guint) seconds;
+
+  return self;
+}
+
+VpDatabase *
+vp_context_get_database (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
+
+  return self->db;
+}
+
+gboolean
+vp_context_get_demo (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  return self->demo;
+}
+
+VpSession *
+vp_context_get_session (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
+
+  return self->session;
+}
+
+gboolean
+vp_context_can (VpContext    *self,
+                VpPermission  permission)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  return self->session != NULL && vp_session_can (self->session, permission);
+}
+
+static void
+login_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  VpContext *self = source_object;
+  Credentials *c = task_data;
+  GError *error = NULL;
+  VpSession *session;
+
+  session = vp_session_login (self->db, c->login, c->password, &error);
+  if (session == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, session, (GDestroyNotify) vp_session_unref);
+}
+
+void
+vp_context_login_async (VpContext           *self,
+                        const char          *login,
+                        const char          *password,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VP_IS_CONTEXT (self));
+  g_return_if_fail (login != NULL);
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vp_context_login_async);
+  g_task_set_task_data (task, credentials_new (login, password), credentials_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+VpSession *
+vp_context_login_finish (VpContext     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_autoptr(VpSession) session = NULL;
+
+  g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  session = g_task_propagate_pointer (G_TASK (result), error);
+  if (session == NULL)
+    return NULL;
+
+  vp_context_set_session (self, session);
+  return self->session;
+}
+
+void
+vp_context_logout (VpContext *self)
+{
+  g_return_if_fail (VP_IS_CONTEXT (self));
+
+  vp_context_set_session (self, NULL);
+}
+
+static void
+approve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Credentials *c = task_data;
+  GError *error = NULL;
+  gint64 approver;
+
+  approver = vp_session_approve (c->session, c->login, c->password, c->what, &error);
+  if (approver == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, approver);
+}
+
+void
+vp_context_approve_async (VpContext           *self,
+                          const char          *supervisor_login,
+                          const char          *supervisor_password,
+                          VpPermission         what,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Credentials *c;
+
+  g_return_if_fail (VP_IS_CONTEXT (self));
+  g_return_if_fail (supervisor_login != NULL);
+  g_return_if_fail (supervisor_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vp_context_approve_async);
+
+  if (self->session == NULL)
+    {
+      g_task_return_new_error (task, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED,
+                               _("Nobody is logged in at this counter."));
+      return;
+    }
+
+  c = credentials_new (supervisor_login, supervisor_password);
+  c->what = what;
+  c->session = vp_session_ref (self->session);
+  g_task_set_task_data (task, c, credentials_free);
+  g_task_run_in_thread (task, approve_thread);
+}
+
+gint64
+vp_context_approve_finish (VpContext     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+const char *
+vp_context_get_counter_id (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
+
+  return self->counter_id;
+}
+
+guint
+vp_context_get_lock_timeout (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), 0);
+
+  return self->lock_timeout;
+}
+
+gboolean
+vp_context_set_lock_timeout (VpContext  *self,
+                             guint       seconds,
+                             GError    **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  /* A setting of the counter: only roles with VP_PERM_SETTINGS, checked (and a refusal
+   * audited) by the session, not only by the menu that offers it. */
+  if (self->session == NULL)
+    {
+      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED,
+                           _("Nobody is logged in at this counter."));
+      return FALSE;
+    }
+  if (!vp_session_require (self->session, VP_PERM_SETTINGS, error))
+    return FALSE;
+  if (self->lock_timeout == seconds)
+    return TRUE;
+
+  text = g_strdup_printf ("%u", seconds);
+  if (!vp_database_set_setting (self->db, VP_CONTEXT_LOCK_TIMEOUT_KEY, text, error))
+    return FALSE;
+
+  self->lock_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCK_TIMEOUT]);
+  return TRUE;
+}
+
+gboolean
+vp_context_seed_demo (VpDatabase  *db,
+                      gint64       n_accounts,
+                      GError     **error)
+{
+  static const struct {
+    const char *login;
+    const char *name;
+    VpRole      role;
+  } operators[] = {
+    { "admin", "系统管理员", VP_ROLE_ADMIN },
+    { "supervisor", "李主管", VP_ROLE_SUPERVISOR },
+    { "cashier", "王收银", VP_ROLE_CASHIER },
+    { "technician", "张技术", VP_ROLE_TECHNICIAN },
+  };
+  g_autoptr(VpSession) admin = NULL;
+  gint64 count = 0;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (n_accounts >= 0, FALSE);
+
+  if (!vp_operator_count (db, &count, error))
+    return FALSE;
+  if (count > 0)
+    return TRUE;
+
+  /* The first operator must be the admin (vp_operator_add with no actor). */
+  for (guint i = 0; i < G_N_ELEMENTS (operators); i++)
+    {
+      if (!vp_operator_add (db, admin, operators[i].login, operators[i].name, operators[i].role,
+                            VP_CONTEXT_DEMO_PASSWORD, NULL, error))
+        return FALSE;
+      if (admin == NULL)
+        {
+          admin = vp_session_login (db, operators[i].login, VP_CONTEXT_DEMO_PASSWORD, error);
+          if (admin == NULL)
+            return FALSE;
+        }
+    }
+
+  return n_accounts == 0 || vp_demo_generate (db, admin, n_accounts, 20261125, NULL, error);
+}

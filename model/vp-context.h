@@ -1,0 +1,90 @@
+/* vp-context.h: the one object the windows share
+ *
+ * Contract:
+ * - A VpContext owns the open VpDatabase, the operator session currently logged in at
+ *   this counter, the counter's id and the inactivity lock setting. Widgets receive it
+ *   as a construct-only "context" property and reach the model only through it; they
+ *   never open the database or a device themselves (as GNOME Calendar's GcalContext).
+ * - "session" changes only through vp_context_login_finish() / vp_context_logout() and
+ *   is notified only on a real change, so widgets can enable what the role allows.
+ * - Log-in and supervisor approval hash a password (Argon2id, tens of milliseconds):
+ *   they run in a GTask thread, never on the main loop.
+ * - Later parts (the prepaid engine, the meter service, the printer) are owned here
+ *   too; they are added as further members, so the widgets' way in does not change.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vp-session.h"
+#include "vp-types.h"
+
+G_BEGIN_DECLS
+
+#define VP_TYPE_CONTEXT (vp_context_get_type ())
+G_DECLARE_FINAL_TYPE (VpContext, vp_context, VP, CONTEXT, GObject)
+
+/* Seconds without input before the counter locks; 0 never locks. */
+#define VP_CONTEXT_DEFAULT_LOCK_TIMEOUT  300
+#define VP_CONTEXT_LOCK_TIMEOUT_KEY      "counter.lock_timeout"
+
+/* Takes a reference on @db. @demo says the database holds demo data (the log-in
+ * dialog then shows the demo passwords). The lock timeout and the counter id are
+ * read from the database's settings. */
+VpContext  *vp_context_new              (VpDatabase          *db,
+                                         gboolean             demo);
+VpDatabase *vp_context_get_database     (VpContext           *self);
+gboolean    vp_context_get_demo         (VpContext           *self);
+
+/* The session logged in now, or NULL (nobody logged in, or the screen is locked). */
+VpSession  *vp_context_get_session      (VpContext           *self);
+/* Checks @login / @password in a worker thread; on success the context's session
+ * becomes the new one (notify::session). Errors are VP_MODEL_ERROR_AUTH_FAILED or
+ * _LOCKED_OUT with a message a cashier can read. */
+void        vp_context_login_async      (VpContext           *self,
+                                         const char          *login,
+                                         const char          *password,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+VpSession  *vp_context_login_finish     (VpContext           *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+/* Drops the session (log-out or screen lock); notifies when there was one. */
+void        vp_context_logout           (VpContext           *self);
+gboolean    vp_context_can              (VpContext           *self,
+                                         VpPermission         permission);
+
+/* Supervisor approval in place, in a worker thread: returns the approver's operator id
+ * through vp_context_approve_finish(), 0 with @error when refused. */
+void        vp_context_approve_async    (VpContext           *self,
+                                         const char          *supervisor_login,
+                                         const char          *supervisor_password,
+                                         VpPermission         what,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gint64      vp_context_approve_finish   (VpContext           *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+const char *vp_context_get_counter_id   (VpContext           *self);
+guint       vp_context_get_lock_timeout (VpContext           *self);
+/* Stores the setting in the database; 0 turns locking off. Needs a session whose role
+ * has VP_PERM_SETTINGS (else PERMISSION_DENIED). */
+gboolean    vp_context_set_lock_timeout (VpContext           *self,
+                                         guint                seconds,
+                                         GError             **error);
+
+/* The password of every demo operator; shown on the log-in dialog in demo mode only. */
+#define VP_CONTEXT_DEMO_PASSWORD "demo1234"
+
+/* Fills an empty database for `vendpoint --demo`: the operators admin, supervisor,
+ * cashier and technician (password VP_CONTEXT_DEMO_PASSWORD) and @n_accounts demo
+ * accounts (vp_demo_generate, fixed seed). A database that already has operators is
+ * left as it is (TRUE). */
+gboolean    vp_context_seed_demo        (VpDatabase          *db,
+                                         gint64               n_accounts,
+                                         GError             **error);
+
+G_END_DECLS
