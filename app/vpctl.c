@@ -24,6 +24,7 @@ typedef struct
 
 static const VpctlGroup groups[] = {
   { "version", vpctl_group_version, N_("Print the version") },
+  { "frame", vpctl_group_frame, N_("Decode captured meter frames") },
   { "db", vpctl_group_db, N_("Create, check and back up the database") },
   { "operator", vpctl_group_operator, N_("Add and list operators") },
   { "account", vpctl_group_account, N_("Open, show, find, close and transfer accounts") },

@@ -95,6 +95,7 @@ int         vpctl_run_command  (VpctlContext        *ctx,
 
 /* Groups */
 int vpctl_group_version (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_frame (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_db (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_operator (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_account (VpctlContext *ctx, int argc, char **argv);
