@@ -599,14 +599,16 @@ vp_document_add_paragraph (VpDocument   *self,
 {
   g_auto(GStrv) lines = NULL;
   double line_height = size * VP_DOCUMENT_LINE_SPACING;
-  /* Centre the glyph box in the line box so rules above and below look even. */
-  double lead = (line_height - (self->font->ascent + self->font->descent) * size / 1000.0) / 2;
+  double lead;
   guint i;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (page < self->pages->len, 0);
+  g_return_val_if_fail (size > 0, 0);
   g_return_val_if_fail (text != NULL, 0);
 
+  /* Centre the glyph box in the line box so rules above and below look even. */
+  lead = (line_height - (self->font->ascent + self->font->descent) * size / 1000.0) / 2;
   lines = vp_document_wrap_text (self, text, size, width);
   for (i = 0; lines[i] != NULL; i++)
     {

@@ -194,7 +194,6 @@ vp_layout_row (VpLayout             *self,
                VpTextWeight          weight)
 {
   g_autofree double *widths = NULL;
-  g_autofree char **texts = NULL;
   double fixed = 0;
   guint n_shared = 0;
   guint max_lines = 1;
