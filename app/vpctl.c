@@ -34,6 +34,13 @@ static const VpctlGroup groups[] = {
   { "shift", vpctl_group_shift, N_("Open, show and close your shift") },
   { "demo", vpctl_group_demo, N_("Fill an empty database with demo data") },
   { "receipt", vpctl_group_receipt, N_("Print receipts and reprints to PDF") },
+  { "tariff", vpctl_group_tariff, N_("Add and list tariffs (flat, time of use, tiers)") },
+  { "cycle", vpctl_group_cycle, N_("Read, charge and switch every meter once") },
+  { "service", vpctl_group_service, N_("Run reading cycles until stopped (systemd)") },
+  { "command", vpctl_group_command, N_("List the remote control command queue") },
+  { "alarm", vpctl_group_alarm, N_("List balance alarms") },
+  { "control", vpctl_group_control, N_("Trip, close or keep power on an account's meters") },
+  { "reconcile", vpctl_group_reconcile, N_("Meter balances that differ from the station's") },
 };
 
 gboolean

@@ -105,5 +105,12 @@ int vpctl_group_reverse (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_shift (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_demo (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_receipt (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_tariff (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_cycle (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_service (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_command (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_alarm (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_control (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_reconcile (VpctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

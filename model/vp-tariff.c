@@ -267,15 +267,19 @@ vp_tariff_version_at (VpTariff *self,
   return found;
 }
 
+/* When the price next changes after @time: the start of the version after the one in
+ * force (before the first version, the first one is in force already). */
 static gint64
 next_version_change (VpTariff *self,
                      gint64    time)
 {
+  const VpTariffVersion *current = vp_tariff_version_at (self, time);
+
   for (guint i = 0; i < self->versions->len; i++)
     {
       const VpTariffVersion *v = &g_array_index (self->versions, VpTariffVersion, i);
 
-      if (v->effective_from > time)
+      if (v->effective_from > time && v->effective_from > current->effective_from)
         return v->effective_from;
     }
   return G_MAXINT64;
@@ -993,6 +997,147 @@ corrupt:
   g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT,
                _("The stored tariff prices “%s” cannot be read"), params);
   return FALSE;
+}
+
+/*
+ * vp_tariff_parse_rates:
+ * @text: @n_rates prices in yuan separated by commas ("0.9,0.7,0.5,0.3")
+ * @out_rates: (out) (array fixed-size=n_rates): written only on success
+ */
+gboolean
+vp_tariff_parse_rates (const char  *text,
+                       guint        n_rates,
+                       gint64      *out_rates,
+                       GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 rates[VP_N_RATES];
+
+  g_return_val_if_fail (n_rates >= 1 && n_rates <= VP_N_RATES, FALSE);
+  g_return_val_if_fail (out_rates != NULL, FALSE);
+
+  parts = g_strsplit (text != NULL ? text : "", ",", -1);
+  if (g_strv_length (parts) != n_rates)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("Give %u prices separated by commas (sharp, peak, flat, valley), e.g. 0.9,0.7,0.5,0.3"),
+                   n_rates);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_rates; i++)
+    if (!vp_tariff_price_parse (parts[i], &rates[i], error))
+      return FALSE;
+  memcpy (out_rates, rates, n_rates * sizeof (gint64));
+  return TRUE;
+}
+
+/*
+ * vp_tariff_parse_tiers:
+ * @text: "LIMIT:PRICE,…,PRICE": every tier but the last ends at a limit (kWh or m³
+ *   of the billing cycle); the last has only a price
+ * @version: (inout): n_tiers, tier_limits and tier_prices are written on success
+ */
+gboolean
+vp_tariff_parse_tiers (const char       *text,
+                       VpTariffVersion  *version,
+                       GError          **error)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 limits[VP_TARIFF_MAX_TIERS] = { 0 };
+  gint64 prices[VP_TARIFF_MAX_TIERS] = { 0 };
+  guint n;
+
+  g_return_val_if_fail (version != NULL, FALSE);
+
+  parts = g_strsplit (text != NULL ? text : "", ",", -1);
+  n = g_strv_length (parts);
+  if (n < 1 || n > VP_TARIFF_MAX_TIERS)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("Give 1 to %d tiers as LIMIT:PRICE,…,PRICE, e.g. 200:0.5283,400:0.5783,0.8283"),
+                   VP_TARIFF_MAX_TIERS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (parts[i], ":", -1);
+      guint n_pair = g_strv_length (pair);
+
+      if (n_pair != (i + 1 < n ? 2u : 1u))
+        {
+          g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                       _("Tier %u “%s”: every tier but the last is LIMIT:PRICE, the last only PRICE"),
+                       i + 1, parts[i]);
+          return FALSE;
+        }
+      if ((n_pair == 2 && !vp_tariff_quantity_parse (pair[0], &limits[i], error))
+          || !vp_tariff_price_parse (pair[n_pair - 1], &prices[i], error))
+        return FALSE;
+      if (n_pair == 2 && (limits[i] <= 0 || (i > 0 && limits[i] <= limits[i - 1])))
+        {
+          g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                               _("Tier limits must be above zero and increase from tier to tier"));
+          return FALSE;
+        }
+    }
+  version->n_tiers = n;
+  memcpy (version->tier_limits, limits, sizeof limits);
+  memcpy (version->tier_prices, prices, sizeof prices);
+  return TRUE;
+}
+
+/* Returns: (transfer full): @version's prices in one line, for lists. */
+char *
+vp_tariff_version_describe (const VpTariffVersion *version,
+                            VpUtility              utility)
+{
+  const char *unit = utility == VP_UTILITY_WATER ? "m³" : "kWh";
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (version != NULL, NULL);
+
+  if (version->scheme == VP_TARIFF_FLAT)
+    {
+      g_autofree char *p = vp_tariff_price_format (version->rates[0]);
+
+      g_string_append_printf (out, _("flat %s yuan/%s"), p, unit);
+    }
+  else if (scheme_is_tou (version->scheme))
+    {
+      g_string_append (out, _("time of use"));
+      for (guint r = 0; r < VP_N_RATES; r++)
+        {
+          g_autofree char *p = vp_tariff_price_format (version->rates[r]);
+
+          g_string_append_printf (out, " %s %s", rate_label (r), p);
+        }
+      g_string_append_printf (out, _(" yuan/%s"), unit);
+    }
+  if (scheme_is_tiered (version->scheme))
+    {
+      if (out->len > 0)
+        g_string_append (out, _("; surcharge "));
+      g_string_append (out, _("tiers:"));
+      for (guint i = 0; i < version->n_tiers; i++)
+        {
+          g_autofree char *p = vp_tariff_price_format (version->tier_prices[i]);
+
+          if (i + 1 < version->n_tiers)
+            {
+              g_autofree char *l = vp_tariff_quantity_format (version->tier_limits[i]);
+
+              g_string_append_printf (out, _(" up to %s %s: %s,"), l, unit, p);
+            }
+          else
+            g_string_append_printf (out, _(" above: %s"), p);
+        }
+      if (version->cycle == VP_BILLING_CYCLE_YEARLY)
+        g_string_append_printf (out, _(" (yearly from %02u-%02u)"),
+                                version->cycle_start_month, version->cycle_start_day);
+      else
+        g_string_append_printf (out, _(" (monthly from day %u)"), version->cycle_start_day);
+    }
+  return g_string_free (out, FALSE);
 }
 
 static const char *scheme_names[] = { "flat", "tou", "tiered", "tou-tiered" };

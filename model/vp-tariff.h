@@ -168,6 +168,20 @@ gboolean         vp_tariff_version_from_params (VpTariffScheme          scheme,
                                                 VpTariffVersion        *out_version,
                                                 GError                **error);
 
+/* Command-line forms (vpctl tariff add): "0.9,0.7,0.5,0.3" → rates[0..@n_rates-1];
+ * "200:0.5283,400:0.5783,0.8283" (limits in kWh / m³, prices in yuan) → the tiers of
+ * @version. Exact; INVALID_ARGUMENT saying what is wrong. */
+gboolean         vp_tariff_parse_rates     (const char             *text,
+                                            guint                   n_rates,
+                                            gint64                 *out_rates,
+                                            GError                **error);
+gboolean         vp_tariff_parse_tiers     (const char             *text,
+                                            VpTariffVersion        *version,
+                                            GError                **error);
+/* One line for people: "flat 0.5283 yuan/kWh", "tiers: up to 200 kWh 0.5283, …". */
+char            *vp_tariff_version_describe (const VpTariffVersion *version,
+                                             VpUtility              utility);
+
 /* Rounding with the carry, exposed for the ledger and the tests. */
 gint64           vp_tariff_round_with_carry (gint64                 amount_micro,
                                              gint64                *remainder);

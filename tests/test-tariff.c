@@ -77,6 +77,10 @@ static const ChargeCase charge_cases[] = {
     { T0, KWH (0) }, { T0 + 10 * HOUR, KWH (100) }, 1, KWH (1000), 0, 0,
     /* 40 × 0.5 + 60 × 0.6 */
     VP_TARIFF_VERDICT_OK, KWH (100), 56000000, 5600, 2, TRUE, KWH (100) },
+  { "interval begins before the first version: no split",
+    VP_UTILITY_ELECTRICITY, { { VP_TARIFF_FLAT, T0 + 5 * HOUR, { 5000 } } }, 1,
+    { T0, KWH (0) }, { T0 + 10 * HOUR, KWH (100) }, 1, KWH (1000), 0, 0,
+    VP_TARIFF_VERDICT_OK, KWH (100), 50000000, 5000, 1, FALSE, KWH (100) },
   { "billing cycle starts inside the interval",
     VP_UTILITY_ELECTRICITY,
     { { VP_TARIFF_TIERED, 0, { 0 }, 3, { KWH (200), KWH (400) }, { 5000, 5500, 8000 } } }, 1,
@@ -463,6 +467,44 @@ test_tariff_params_round_trip (void)
     }
 }
 
+static void
+test_tariff_parse_tiers (void)
+{
+  const char *bad[] = { "", "200:0.5", "0.5,0.6", "200:0.5,100:0.6,0.7", "0:0.5,0.6",
+                        "200:0.5:1,0.6", "200:x,0.6", "1:0.1,2:0.1,3:0.1,4:0.1,5:0.1,6:0.1,7:0.1,8:0.1,0.1" };
+  VpTariffVersion v = { .scheme = VP_TARIFF_TIERED, .cycle_start_day = 1 };
+  gint64 rates[VP_N_RATES];
+  g_autofree char *text = NULL;
+
+  g_assert_true (vp_tariff_parse_tiers ("200:0.5283,400.5:0.5783,0.8283", &v, NULL));
+  g_assert_cmpuint (v.n_tiers, ==, 3);
+  g_assert_cmpint (v.tier_limits[0], ==, 20000);
+  g_assert_cmpint (v.tier_limits[1], ==, 40050);
+  g_assert_cmpint (v.tier_prices[2], ==, 8283);
+  text = vp_tariff_version_describe (&v, VP_UTILITY_ELECTRICITY);
+  g_assert_cmpstr (text, ==, "tiers: up to 200.00 kWh: 0.5283, up to 400.50 kWh: 0.5783, "
+                             "above: 0.8283 (monthly from day 1)");
+  g_assert_true (vp_tariff_parse_tiers ("3.5", &v, NULL));
+  g_assert_cmpuint (v.n_tiers, ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("tiers “%s”", bad[i]);
+      g_assert_false (vp_tariff_parse_tiers (bad[i], &v, &error));
+      g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+      g_assert_cmpuint (v.n_tiers, ==, 1);
+    }
+
+  g_assert_true (vp_tariff_parse_rates ("0.9,0.7,0.5,0.3", 4, rates, NULL));
+  g_assert_cmpint (rates[0], ==, 9000);
+  g_assert_cmpint (rates[3], ==, 3000);
+  g_assert_false (vp_tariff_parse_rates ("0.9,0.7,0.5", 4, rates, NULL));
+  g_assert_false (vp_tariff_parse_rates ("0.9,0.7,0.5,-1", 4, rates, NULL));
+  g_assert_false (vp_tariff_parse_rates ("0.9,0.7,0.5,0.3", 1, rates, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/vp/tariff/versions", test_tariff_versions);
   g_test_add_func ("/vp/tariff/cycle-start", test_tariff_cycle_start);
   g_test_add_func ("/vp/tariff/params-round-trip", test_tariff_params_round_trip);
+  g_test_add_func ("/vp/tariff/parse-tiers", test_tariff_parse_tiers);
 
   return g_test_run ();
 }
