@@ -22,15 +22,16 @@
 /* Every one- and two-character piece of the lower-cased name with its rank: 0 = the
  * whole name, 1 = at its start, 2 = elsewhere. %s filters the accounts. */
 #define GRAMS_SQL \
-  "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64), " \
-  "src (id, name, len) AS (SELECT a.id, lower (c.name), length (c.name) FROM accounts a " \
-  "  JOIN customers c ON c.id = a.customer_id %s), " \
+  "WITH RECURSIVE src (id, name, len, i) AS (" \
+  "  SELECT a.id, lower (c.name), length (c.name), 1 FROM accounts a " \
+  "    JOIN customers c ON c.id = a.customer_id %s " \
+  "  UNION ALL SELECT id, name, len, i + 1 FROM src WHERE i < len), " \
   "g (gram, rank, id) AS (" \
   "  SELECT substr (name, i, 1), CASE WHEN len = 1 THEN 0 WHEN i = 1 THEN 1 ELSE 2 END, id " \
-  "    FROM src, n WHERE i <= len " \
+  "    FROM src " \
   "  UNION ALL " \
   "  SELECT substr (name, i, 2), CASE WHEN len = 2 THEN 0 WHEN i = 1 THEN 1 ELSE 2 END, id " \
-  "    FROM src, n WHERE i < len) " \
+  "    FROM src WHERE i < len) " \
   "INSERT INTO search_grams (gram, rank, account_id) " \
   "SELECT gram, MIN (rank), id FROM g GROUP BY gram, id"
 
