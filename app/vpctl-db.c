@@ -1,4 +1,5 @@
-/* vpctl-db.c: "vpctl db init|verify|backup" and "vpctl operator add|list" */
+/* vpctl-db.c: "vpctl db init|verify|backup" and "vpctl operator add|list|passwd|unlock|
+ * enable|disable" */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -570,9 +571,125 @@ operator_list (VpctlContext *ctx,
   return VPCTL_EXIT_OK;
 }
 
+typedef enum
+{
+  CHANGE_UNLOCK,
+  CHANGE_PASSWORD,
+  CHANGE_ENABLE,
+  CHANGE_DISABLE,
+} OperatorChange;
+
+/* "operator unlock|passwd|enable|disable LOGIN" */
+static int
+operator_change (VpctlContext   *ctx,
+                 int             argc,
+                 char          **argv,
+                 OperatorChange  change,
+                 const char     *summary)
+{
+  g_autoptr(GError) error = NULL;
+  VpSession *session;
+  const char *login;
+  gboolean ok = FALSE;
+
+  if (!vpctl_parse_options (ctx, _("LOGIN"), summary, NULL, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 2)
+    return vpctl_usage_error (ctx, _("Give exactly one LOGIN"));
+  login = argv[1];
+
+  session = vpctl_get_session (ctx, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+
+  switch (change)
+    {
+    case CHANGE_UNLOCK:
+      ok = vp_operator_unlock (session, login, &error);
+      break;
+    case CHANGE_PASSWORD:
+      {
+        char *password = read_new_password (login, "VP_NEW_PASSWORD", &error);
+
+        if (password != NULL)
+          ok = vp_operator_set_password (session, login, password, &error);
+        vpctl_free_secret (password);
+      }
+      break;
+    case CHANGE_ENABLE:
+    case CHANGE_DISABLE:
+      ok = vp_operator_set_active (session, login, change == CHANGE_ENABLE, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    return vpctl_fail (ctx, error);
+
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      add_bool (b, "ok", TRUE);
+      add_string (b, "login", login);
+      json_builder_end_object (b);
+      print_builder (b);
+    }
+  else if (change == CHANGE_UNLOCK)
+    g_print (_("“%s” may log in again.\n"), login);
+  else if (change == CHANGE_PASSWORD)
+    g_print (_("The password of “%s” was changed.\n"), login);
+  else if (change == CHANGE_ENABLE)
+    g_print (_("“%s” is enabled.\n"), login);
+  else
+    g_print (_("“%s” is disabled.\n"), login);
+  return VPCTL_EXIT_OK;
+}
+
+static int
+operator_unlock (VpctlContext *ctx,
+                 int           argc,
+                 char        **argv)
+{
+  return operator_change (ctx, argc, argv, CHANGE_UNLOCK,
+                          _("End an operator's lock-out after wrong passwords."));
+}
+
+static int
+operator_passwd (VpctlContext *ctx,
+                 int           argc,
+                 char        **argv)
+{
+  return operator_change (ctx, argc, argv, CHANGE_PASSWORD,
+                          _("Set an operator's password (your own, or anyone's as an admin). "
+                            "It comes from VP_NEW_PASSWORD or is asked twice."));
+}
+
+static int
+operator_enable (VpctlContext *ctx,
+                 int           argc,
+                 char        **argv)
+{
+  return operator_change (ctx, argc, argv, CHANGE_ENABLE, _("Let a disabled operator log in again."));
+}
+
+static int
+operator_disable (VpctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  return operator_change (ctx, argc, argv, CHANGE_DISABLE,
+                          _("Stop an operator from logging in (their history stays)."));
+}
+
 static const VpctlCommand operator_commands[] = {
   { "add", operator_add, N_("Add an operator") },
   { "list", operator_list, N_("List the operators") },
+  { "passwd", operator_passwd, N_("Change a password") },
+  { "unlock", operator_unlock, N_("End a lock-out after wrong passwords") },
+  { "enable", operator_enable, N_("Let a disabled operator log in again") },
+  { "disable", operator_disable, N_("Stop an operator from logging in") },
 };
 
 int

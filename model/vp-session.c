@@ -759,6 +759,140 @@ vp_operator_list (VpSession  *actor,
   return g_steal_pointer (&list);
 }
 
+/* Run @sql (an UPDATE binding ?1 = operator id, ?2 = @text, ?3 = @number) on the
+ * operator @login and audit it as @action, in one transaction. With @last_admin_check,
+ * refuse when it would leave no active admin. */
+static gboolean
+change_operator (VpSession   *actor,
+                 const char  *login,
+                 const char  *action,
+                 const char  *sql,
+                 const char  *text,
+                 gint64       number,
+                 gboolean     last_admin_check,
+                 GError     **error)
+{
+  VpDatabase *db = actor->db;
+  g_auto(OperatorRow) row = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *object = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!vp_database_begin (db, error))
+    return FALSE;
+
+  if (!find_operator (db, login, &row, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                     _("There is no operator “%s”"), login);
+      goto fail;
+    }
+
+  stmt = vp_database_prepare (db, sql, &local_error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, row.id);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, number);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not update the operator"), &local_error);
+      goto fail;
+    }
+
+  if (last_admin_check)
+    {
+      gint64 admins = 0;
+
+      stmt = vp_database_prepare (db, "SELECT count(*) FROM operators "
+                                  "WHERE role = 'admin' AND active = 1", &local_error);
+      if (stmt == NULL)
+        goto fail;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        admins = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (admins == 0)
+        {
+          g_set_error (&local_error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is the last active admin and cannot be disabled"), row.login);
+          goto fail;
+        }
+    }
+
+  object = g_strdup_printf ("operator:%s", row.login);
+  if (!vp_audit_append (db, actor->operator_id, action, object, NULL, NULL, &local_error))
+    goto fail;
+  return vp_database_commit (db, error);
+
+fail:
+  vp_database_rollback (db);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+gboolean
+vp_operator_unlock (VpSession   *actor,
+                    const char  *login,
+                    GError     **error)
+{
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_OPERATOR_MANAGE, error))
+    return FALSE;
+  return change_operator (actor, login, "operator.unlock",
+                          "UPDATE operators SET failed_count = 0, locked_until = 0 WHERE id = ?1",
+                          NULL, 0, FALSE, error);
+}
+
+gboolean
+vp_operator_set_password (VpSession   *actor,
+                          const char  *login,
+                          const char  *password,
+                          GError     **error)
+{
+  g_autofree char *hash = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (login, actor->login) != 0
+      && !vp_session_require (actor, VP_PERM_OPERATOR_MANAGE, error))
+    return FALSE;
+  if (!vp_operator_check_password_quality (password, error))
+    return FALSE;
+  hash = hash_password (password, error);
+  if (hash == NULL)
+    return FALSE;
+  ok = change_operator (actor, login, "operator.password",
+                        "UPDATE operators SET password_hash = ?2, failed_count = 0, "
+                        "locked_until = 0 WHERE id = ?1", hash, 0, FALSE, error);
+  sodium_memzero (hash, strlen (hash));
+  return ok;
+}
+
+gboolean
+vp_operator_set_active (VpSession   *actor,
+                        const char  *login,
+                        gboolean     active,
+                        GError     **error)
+{
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_OPERATOR_MANAGE, error))
+    return FALSE;
+  return change_operator (actor, login, active ? "operator.enable" : "operator.disable",
+                          "UPDATE operators SET active = ?3 WHERE id = ?1", NULL, active ? 1 : 0,
+                          !active, error);
+}
+
 VpSession *
 vp_session_login (VpDatabase  *db,
                   const char  *login,

@@ -98,6 +98,22 @@ char       *vp_operator_sole_admin   (VpDatabase    *db,
 /* All operators (VpOperator *, by id); needs VP_PERM_OPERATOR_MANAGE. */
 GPtrArray  *vp_operator_list         (VpSession     *actor,
                                       GError       **error);
+/* Changes to an existing operator (VP_MODEL_ERROR_NOT_FOUND for an unknown login), each
+ * audited ("operator.unlock", "operator.password", "operator.enable"/"operator.disable")
+ * and each needing VP_PERM_OPERATOR_MANAGE, except that an operator may change their
+ * own password. A new password also ends a lock-out. The last active admin cannot be
+ * disabled (VP_MODEL_ERROR_INVALID_ARGUMENT): someone must be able to manage. */
+gboolean    vp_operator_unlock       (VpSession     *actor,
+                                      const char    *login,
+                                      GError       **error);
+gboolean    vp_operator_set_password (VpSession     *actor,
+                                      const char    *login,
+                                      const char    *password,
+                                      GError       **error);
+gboolean    vp_operator_set_active   (VpSession     *actor,
+                                      const char    *login,
+                                      gboolean       active,
+                                      GError       **error);
 /* VP_MODEL_ERROR_INVALID_ARGUMENT unless @password is long enough; for front ends that
  * want to refuse before asking twice. */
 gboolean    vp_operator_check_password_quality (const char *password,

@@ -563,6 +563,71 @@ test_approve_lockout (Fixture       *f,
   g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_LOCKED_OUT);
 }
 
+/* An admin can end a lock-out (the lock-out message says so), reset a password and
+ * disable an operator; a cashier may change only their own password. */
+static void
+test_operator_changes (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) cashier = NULL;
+  g_autoptr(VpSession) renewed = NULL;
+
+  add_operator (f, "li.na", VP_ROLE_CASHIER);
+  add_operator (f, "wu", VP_ROLE_CASHIER);
+
+  for (int i = 0; i < VP_SESSION_MAX_FAILURES; i++)
+    {
+      g_assert_null (vp_session_login (f->db, "li.na", "guess", &error));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (query_int (f, "SELECT locked_until FROM operators WHERE login = ?", "li.na"),
+                   >, 0);
+  g_assert_true (vp_operator_unlock (f->admin, "li.na", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (audit_count (f, "operator.unlock"), ==, 1);
+  cashier = login_as (f, "li.na");
+
+  /* Her own password, yes; a colleague's, no; and nobody's too short. */
+  g_assert_true (vp_operator_set_password (cashier, "li.na", "new-secret-1", &error));
+  g_assert_no_error (error);
+  g_assert_false (vp_operator_set_password (cashier, "wu", "new-secret-1", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (vp_operator_set_password (f->admin, "wu", "short", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (vp_operator_set_password (f->admin, "nobody", "new-secret-1", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (vp_session_login (f->db, "li.na", PASSWORD, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  renewed = vp_session_login (f->db, "li.na", "new-secret-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (audit_count (f, "operator.password"), ==, 1);
+
+  /* Disabled: cannot log in; enabled again: can. Cashiers cannot do either. */
+  g_assert_false (vp_operator_set_active (cashier, "wu", FALSE, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (vp_operator_set_active (f->admin, "wu", FALSE, &error));
+  g_assert_null (vp_session_login (f->db, "wu", PASSWORD, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  g_assert_true (vp_operator_set_active (f->admin, "wu", TRUE, &error));
+  vp_session_unref (login_as (f, "wu"));
+  g_assert_cmpint (audit_count (f, "operator.disable"), ==, 1);
+  g_assert_cmpint (audit_count (f, "operator.enable"), ==, 1);
+
+  /* The last admin stays. */
+  g_assert_false (vp_operator_set_active (f->admin, "root", FALSE, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f, "SELECT active FROM operators WHERE login = ?", "root"), ==, 1);
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -586,6 +651,7 @@ main (int   argc,
   ADD ("/vp/session/sole-admin", test_sole_admin);
   ADD ("/vp/session/approve", test_approve);
   ADD ("/vp/session/approve-lockout", test_approve_lockout);
+  ADD ("/vp/session/operator-changes", test_operator_changes);
 
   return g_test_run ();
 }

@@ -546,6 +546,59 @@ test_typed_passwords (Fixture       *f,
   assert_failed (&as_wu, "may not manage operators");
 }
 
+/* The lock-out tells the cashier to ask an admin: the admin can act on it. */
+static void
+test_operator_changes (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const wrong_env[] = { "VP_PASSWORD=guess-guess", NULL };
+  static const char * const cashier_env[] = { "VP_PASSWORD=" CASHIER_PASSWORD, NULL };
+  static const char * const new_env[] = {
+    "VP_PASSWORD=" ADMIN_PASSWORD, "VP_NEW_PASSWORD=fresh-pass-1", NULL
+  };
+  static const char * const fresh_env[] = { "VP_PASSWORD=fresh-pass-1", NULL };
+  g_auto(Run) locked = { 0 };
+  g_auto(Run) unlock = { 0 };
+  g_auto(Run) after_unlock = { 0 };
+  g_auto(Run) disable = { 0 };
+  g_auto(Run) disabled = { 0 };
+  g_auto(Run) last_admin = { 0 };
+  g_auto(Run) enable = { 0 };
+  g_auto(Run) passwd = { 0 };
+  g_auto(Run) fresh = { 0 };
+
+  add_cashier (f);
+  for (int i = 0; i < 5; i++)
+    {
+      g_auto(Run) wrong = { 0 };
+
+      vpctl (f, &wrong, wrong_env, "--operator", "li.na", "operator", "list", NULL);
+      g_assert_cmpint (wrong.status, ==, 1);
+    }
+  vpctl (f, &locked, cashier_env, "--operator", "li.na", "operator", "list", NULL);
+  assert_failed (&locked, "locked out");
+
+  vpctl (f, &unlock, admin_env, "operator", "unlock", "li.na", NULL);
+  g_assert_cmpint (unlock.status, ==, 0);
+  /* Logged in again (and, as a cashier, refused the list). */
+  vpctl (f, &after_unlock, cashier_env, "--operator", "li.na", "operator", "list", NULL);
+  assert_failed (&after_unlock, "may not manage operators");
+
+  vpctl (f, &disable, admin_env, "operator", "disable", "li.na", NULL);
+  g_assert_cmpint (disable.status, ==, 0);
+  vpctl (f, &disabled, cashier_env, "--operator", "li.na", "operator", "list", NULL);
+  assert_failed (&disabled, "Wrong login or password");
+  vpctl (f, &last_admin, admin_env, "operator", "disable", "root", NULL);
+  assert_failed (&last_admin, "last active admin");
+  vpctl (f, &enable, admin_env, "operator", "enable", "li.na", "--json", NULL);
+  g_assert_cmpint (enable.status, ==, 0);
+
+  vpctl (f, &passwd, new_env, "operator", "passwd", "li.na", NULL);
+  g_assert_cmpint (passwd.status, ==, 0);
+  vpctl (f, &fresh, fresh_env, "--operator", "li.na", "operator", "list", NULL);
+  assert_failed (&fresh, "may not manage operators");
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -565,6 +618,7 @@ main (int   argc,
   ADD ("/vp/vpctl-db/bad-arguments", test_bad_arguments);
   ADD ("/vp/vpctl-db/backup", test_backup);
   ADD ("/vp/vpctl-db/anchor", test_anchor);
+  ADD ("/vp/vpctl-db/operator-changes", test_operator_changes);
 
   return g_test_run ();
 }
