@@ -107,6 +107,21 @@ print_builder (JsonBuilder *b)
   vpctl_print_json (root);
 }
 
+/* {"ok":true,"NAME":"VALUE"}: the answer of commands with one thing to tell. */
+static void
+print_ok_with (VpctlContext *ctx,
+               const char   *name,
+               const char   *value)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_bool (b, "ok", TRUE);
+  add_string (b, name, value);
+  json_builder_end_object (b);
+  print_builder (b);
+}
+
 static int
 db_init (VpctlContext *ctx,
          int           argc,
@@ -420,15 +435,7 @@ db_backup (VpctlContext *ctx,
     return vpctl_fail (ctx, error);
 
   if (ctx->json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      add_bool (b, "ok", TRUE);
-      add_string (b, "backup", written);
-      json_builder_end_object (b);
-      print_builder (b);
-    }
+    print_ok_with (ctx, "backup", written);
   else
     g_print (_("Backup written to %s\n"), written);
   return VPCTL_EXIT_OK;
@@ -627,15 +634,7 @@ operator_change (VpctlContext   *ctx,
     return vpctl_fail (ctx, error);
 
   if (ctx->json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      add_bool (b, "ok", TRUE);
-      add_string (b, "login", login);
-      json_builder_end_object (b);
-      print_builder (b);
-    }
+    print_ok_with (ctx, "login", login);
   else if (change == CHANGE_UNLOCK)
     g_print (_("“%s” may log in again.\n"), login);
   else if (change == CHANGE_PASSWORD)
