@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,6 +91,20 @@ spawn_vpctl (Fixture            *f,
   g_assert_no_error (error);
   g_test_message ("vpctl %s %s", (const char *) g_ptr_array_index (args, 3),
                   (const char *) g_ptr_array_index (args, 4));
+  return proc;
+}
+
+static GSubprocess *
+spawn_vpctl_args (Fixture            *f,
+                  const char * const *env,
+                  ...)
+{
+  GSubprocess *proc;
+  va_list ap;
+
+  va_start (ap, env);
+  proc = spawn_vpctl (f, -1, env, ap);
+  va_end (ap);
   return proc;
 }
 
@@ -599,6 +614,41 @@ test_operator_changes (Fixture       *f,
   assert_failed (&fresh, "may not manage operators");
 }
 
+/* Another process (here: this one, through its own connection) holds the write lock
+ * while vpctl logs in and writes: vpctl waits instead of saying "database is locked". */
+static void
+test_busy_writer (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const env[] = {
+    "VP_PASSWORD=" ADMIN_PASSWORD, "VP_NEW_PASSWORD=" CASHIER_PASSWORD, NULL
+  };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  sqlite3 *other = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; "
+                                 "INSERT INTO settings (key, value) VALUES ('held', 'yes')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
+  proc = spawn_vpctl_args (f, env, "operator", "add", "li.na", "--name", "Li Na", "--role",
+                           "cashier", NULL);
+  /* Not synchronisation: how long the other writer keeps its transaction. vpctl
+   * needs the lock for its log-in record well within this. */
+  g_usleep (G_USEC_PER_SEC);
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  g_subprocess_communicate_utf8 (proc, "", NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_null (strstr (err, "locked"));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -619,6 +669,7 @@ main (int   argc,
   ADD ("/vp/vpctl-db/backup", test_backup);
   ADD ("/vp/vpctl-db/anchor", test_anchor);
   ADD ("/vp/vpctl-db/operator-changes", test_operator_changes);
+  ADD ("/vp/vpctl-db/busy-writer", test_busy_writer);
 
   return g_test_run ();
 }
