@@ -273,6 +273,12 @@ vp_simulator_add_meters (VpSimulator  *sim,
   g_return_val_if_fail (spec != NULL, FALSE);
 
   items = g_strsplit (spec, ",", -1);
+  if (items[0] == NULL)
+    {
+      g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
+                   _("Meter spec “%s” has an empty entry"), spec);
+      return FALSE;
+    }
   for (guint i = 0; items[i] != NULL; i++)
     {
       VpSimMeter *meter;
@@ -638,6 +644,9 @@ dispatch_dlt645 (VpSimulator *sim,
 
   if (vp_dlt645_address_is_broadcast (&frame.address))
     {
+      /* Of the functions here only 08 means something sent to everyone. */
+      if (message.function != VP_DLT645_FUNCTION_BROADCAST_TIME)
+        return NULL;
       for (guint i = 0; i < sim->meters->len; i++)
         {
           meter = g_ptr_array_index (sim->meters, i);
@@ -765,9 +774,10 @@ send_paced (VpSimulator *sim,
         port_write (port, wire->data, wire->len);
       return;
     }
+  /* Byte i is complete on the wire when its stop bit ends: (i + 1) byte times in. */
   for (guint i = 0; i < wire->len && !port->dead; i++)
     {
-      if (!sleep_until (sim, start + (gint64) i * gap_us,
+      if (!sleep_until (sim, start + (gint64) (i + 1) * gap_us,
                         fault == VP_SIM_FAULT_SLOW ? port->fd : -1))
         return;
       port_write (port, wire->data + i, 1);
