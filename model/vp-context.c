@@ -329,10 +329,14 @@ vp_context_approve_finish (VpContext     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
+  gssize approver;
+
   g_return_val_if_fail (VP_IS_CONTEXT (self), 0);
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
-  return g_task_propagate_int (G_TASK (result), error);
+  /* g_task_propagate_int() says -1 on error; this API says 0. */
+  approver = g_task_propagate_int (G_TASK (result), error);
+  return approver > 0 ? approver : 0;
 }
 
 const char *

@@ -456,7 +456,6 @@ vp_account_wizard_dispose (GObject *object)
   VpAccountWizard *self = VP_ACCOUNT_WIZARD (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_ACCOUNT_WIZARD);
 
   G_OBJECT_CLASS (vp_account_wizard_parent_class)->dispose (object);
 }

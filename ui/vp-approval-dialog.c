@@ -99,7 +99,6 @@ vp_approval_dialog_dispose (GObject *object)
   VpApprovalDialog *self = VP_APPROVAL_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_APPROVAL_DIALOG);
 
   G_OBJECT_CLASS (vp_approval_dialog_parent_class)->dispose (object);
 }

@@ -133,7 +133,6 @@ vp_login_dialog_dispose (GObject *object)
   VpLoginDialog *self = VP_LOGIN_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), VP_TYPE_LOGIN_DIALOG);
 
   G_OBJECT_CLASS (vp_login_dialog_parent_class)->dispose (object);
 }

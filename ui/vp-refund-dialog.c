@@ -82,6 +82,8 @@ static void
 approved_cb (VpRefundDialog *self,
              gint64          approver)
 {
+  /* The approval dialog closes itself after this signal. */
+  self->approval = NULL;
   vp_refund_dialog_commit (self, approver);
 }
 
@@ -187,7 +189,6 @@ vp_refund_dialog_dispose (GObject *object)
 
   if (self->approval != NULL)
     gtk_window_destroy (self->approval);
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_REFUND_DIALOG);
 
   G_OBJECT_CLASS (vp_refund_dialog_parent_class)->dispose (object);
 }

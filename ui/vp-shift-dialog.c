@@ -96,14 +96,6 @@ open_action (GtkWidget  *widget,
 }
 
 static void
-vp_shift_dialog_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_SHIFT_DIALOG);
-
-  G_OBJECT_CLASS (vp_shift_dialog_parent_class)->dispose (object);
-}
-
-static void
 vp_shift_dialog_finalize (GObject *object)
 {
   VpShiftDialog *self = VP_SHIFT_DIALOG (object);
@@ -119,7 +111,6 @@ vp_shift_dialog_class_init (VpShiftDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = vp_shift_dialog_dispose;
   object_class->finalize = vp_shift_dialog_finalize;
 
   signals[OPENED] = g_signal_new ("opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

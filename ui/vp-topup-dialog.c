@@ -410,14 +410,6 @@ vp_topup_dialog_build_keypad (VpTopupDialog *self)
 }
 
 static void
-vp_topup_dialog_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_TOPUP_DIALOG);
-
-  G_OBJECT_CLASS (vp_topup_dialog_parent_class)->dispose (object);
-}
-
-static void
 vp_topup_dialog_finalize (GObject *object)
 {
   VpTopupDialog *self = VP_TOPUP_DIALOG (object);
@@ -437,7 +429,6 @@ vp_topup_dialog_class_init (VpTopupDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = vp_topup_dialog_dispose;
   object_class->finalize = vp_topup_dialog_finalize;
 
   signals[COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -114,14 +114,6 @@ commit_action (GtkWidget  *widget,
 }
 
 static void
-vp_transfer_dialog_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), VP_TYPE_TRANSFER_DIALOG);
-
-  G_OBJECT_CLASS (vp_transfer_dialog_parent_class)->dispose (object);
-}
-
-static void
 vp_transfer_dialog_finalize (GObject *object)
 {
   VpTransferDialog *self = VP_TRANSFER_DIALOG (object);
@@ -138,7 +130,6 @@ vp_transfer_dialog_class_init (VpTransferDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = vp_transfer_dialog_dispose;
   object_class->finalize = vp_transfer_dialog_finalize;
 
   signals[TRANSFERRED] = g_signal_new ("transferred", G_TYPE_FROM_CLASS (klass),
