@@ -604,8 +604,14 @@ vp_frame_parse_hex (const char * const  *parts,
       v = g_ascii_xdigit_value (*p);
       if (v < 0)
         {
-          g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
-                       _("“%c” is not a hex digit"), *p);
+          /* Quote only printable ASCII: a stray byte of a UTF-8 character (or binary
+           * junk) must not make the message itself invalid UTF-8. */
+          if (g_ascii_isprint (*p))
+            g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
+                         _("“%c” is not a hex digit"), *p);
+          else
+            g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
+                         _("Byte 0x%02X is not a hex digit"), (guchar) *p);
           return NULL;
         }
       if (high < 0)

@@ -209,6 +209,8 @@ vp_frame_reader_push (VpFrameReader *reader,
   g_return_if_fail (bytes != NULL || n_bytes == 0);
 
   reader->ended = FALSE;
+  if (n_bytes == 0)
+    return;
   /* Bytes before the first 68 can never belong to a frame: drop them now so noise
    * on an idle line cannot grow the buffer. */
   if (reader->buffer->len == 0)
@@ -260,9 +262,14 @@ static void
 skip_to_start (VpFrameReader *reader)
 {
   const guint8 *data = reader->buffer->data;
-  const guint8 *start = memchr (data, START_BYTE, reader->buffer->len);
-  gsize skip = start != NULL ? (gsize) (start - data) : reader->buffer->len;
+  const guint8 *start;
+  gsize skip;
 
+  /* An empty GByteArray may have no storage at all: memchr (NULL, …) is undefined. */
+  if (reader->buffer->len == 0)
+    return;
+  start = memchr (data, START_BYTE, reader->buffer->len);
+  skip = start != NULL ? (gsize) (start - data) : reader->buffer->len;
   if (skip > 0)
     {
       reader->discarded += skip;

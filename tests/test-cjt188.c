@@ -250,6 +250,27 @@ test_meter_data_round_trip (void)
   g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_UNEXPECTED_REPLY);
 }
 
+/* Regression (fuzz-cjt188): a meter clock with day 80 is BCD but no date. The flow
+ * still reads; only rebuilding such a reply is refused. */
+static void
+test_broken_clock (void)
+{
+  VpCjt188Frame frame, rebuilt;
+  VpCjt188MeterData data;
+  g_autoptr(GError) error = NULL;
+
+  decode_hex ("FE 68 10 12 80 00 00 00 00 00 81 16 90 1F 00 10 00 10 00 2C 10 00 10 00 2C 00 00 "
+              "00 80 00 00 00 00 FF 67 16", &frame);
+  g_assert_true (vp_cjt188_meter_data_parse (&frame, &data, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (data.current_flow, ==, 100010);
+  g_assert_cmpuint (data.time.day, ==, 80);
+  g_assert_false (vp_bcd_time_is_valid (&data.time));
+  g_assert_false (vp_cjt188_build_read_data_reply (&rebuilt, frame.type, &frame.address, 0, &data,
+                                                   &error));
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT);
+}
+
 typedef struct
 {
   const char   *name;
@@ -379,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/vp/cjt188/vectors/read-address", test_vector_read_address);
   g_test_add_func ("/vp/cjt188/vectors/valve", test_vector_valve);
   g_test_add_func ("/vp/cjt188/meter-data-round-trip", test_meter_data_round_trip);
+  g_test_add_func ("/vp/cjt188/broken-clock", test_broken_clock);
   g_test_add_func ("/vp/cjt188/decode-errors", test_decode_errors);
   g_test_add_func ("/vp/cjt188/parse-errors", test_parse_errors);
   g_test_add_func ("/vp/cjt188/addresses-and-types", test_addresses_and_types);

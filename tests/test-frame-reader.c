@@ -232,6 +232,15 @@ test_need_more (void)
   VpFrameProtocol protocol;
 
   g_assert_false (vp_frame_reader_in_frame (reader));
+  /* Regression (fuzz-frame-reader): pulling from a reader that never held a byte
+   * searched a NULL buffer. */
+  g_assert_cmpint (vp_frame_reader_pull (reader, &protocol, &out, &error), ==,
+                   VP_FRAME_READER_NEED_MORE);
+  vp_frame_reader_push (reader, NULL, 0);
+  vp_frame_reader_end_input (reader);
+  g_assert_cmpint (vp_frame_reader_pull (reader, &protocol, &out, &error), ==,
+                   VP_FRAME_READER_NEED_MORE);
+  g_assert_no_error (error);
   vp_frame_reader_push (reader, data, 3);   /* preamble only: nothing kept */
   g_assert_cmpint (vp_frame_reader_pull (reader, &protocol, &out, &error), ==,
                    VP_FRAME_READER_NEED_MORE);
@@ -358,6 +367,115 @@ test_scan (void)
   g_assert_false (vp_frame_protocol_from_string ("modbus", &protocol));
 }
 
+static void
+test_parse_hex (void)
+{
+  static const struct { const char *parts[3]; const char *hex; } good[] = {
+    { { "68 16", NULL }, "68 16" },
+    { { "6816", NULL }, "68 16" },
+    { { "0x68 0x16", NULL }, "68 16" },
+    { { "68:16-fe,FE", NULL }, "68 16 FE FE" },
+    { { "6", "8 16" }, "68 16" },            /* pieces are joined before parsing */
+    { { "  68\t16\n", NULL }, "68 16" },
+    { { "00", NULL }, "00" },
+  };
+  static const struct { const char *text; const char *message; } bad[] = {
+    { "68 1", "Odd" },
+    { "", "No frame" },
+    { "   ", "No frame" },
+    { "68 ZZ", "“Z”" },
+    /* Regression (fuzz-frame-describe): raw bytes quoted with %c made the message
+     * invalid UTF-8. */
+    { "\xFE\xFE", "0xFE" },
+    { "68 ä", "0xC3" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = vp_frame_parse_hex (good[i].parts, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = vp_frame_format_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_assert_cmpstr (text, ==, good[i].hex);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *parts[] = { bad[i].text, NULL };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (vp_frame_parse_hex (parts, &error));
+      g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_nonnull (strstr (error->message, bad[i].message));
+    }
+}
+
+/* The frame log line: hex + one-line summary, or hex + the reason it is bad. */
+static void
+test_describe_line (void)
+{
+  static const struct { const char *frame; const char *summary; } cases[] = {
+    { "FE FE " V6, "dlt645 000000000161 read reply 00010000 energy.forward.total 0.26 kWh" },
+    { V11, "dlt645 000000000001 read abnormal-reply errors=no-data" },
+    { W2, "cjt188 00000000000012 read-data reply 901F metering-data 1000.10 m³ valve=open" },
+    { W5, "cjt188 AAAAAAAAAAAAAA write A017 valve open" },
+    { "68 61 01 00 00 00 00 68 91 08 33 33 34 33 59 33 33 33 8B 16",
+      "(bad frame: checksum is 0x8B, expected 0x8A)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) bytes = hex (cases[i].frame);
+      g_autofree char *line = vp_frame_describe_line (g_bytes_get_data (bytes, NULL),
+                                                      g_bytes_get_size (bytes),
+                                                      VP_FRAME_PROTOCOL_AUTO);
+      g_autofree char *hex_text = vp_frame_format_hex (g_bytes_get_data (bytes, NULL),
+                                                       g_bytes_get_size (bytes));
+
+      g_test_message ("line: %s", line);
+      g_assert_true (g_str_has_prefix (line, hex_text));
+      g_assert_true (g_str_has_suffix (line, cases[i].summary));
+    }
+}
+
+static void
+test_describe_fields (void)
+{
+  g_autoptr(GBytes) bytes = hex ("FE FE FE FE " V12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpFrameDescription) d = NULL;
+  g_autofree char *text = NULL;
+  const VpFrameField *errors;
+  static const char *order[] = { "protocol", "address", "control", "function", "reply",
+                                 "abnormal", "follow_up", "errors", "di", "item", "label",
+                                 "value", "password", "operator" };
+
+  d = vp_frame_describe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         VP_FRAME_PROTOCOL_AUTO, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vp_frame_description_get_n_fields (d), ==, G_N_ELEMENTS (order));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_assert_cmpstr (vp_frame_description_get_field (d, i)->key, ==, order[i]);
+  g_assert_cmpstr (vp_frame_description_get_string (d, "value"), ==, "10:20:30");
+  g_assert_false (vp_frame_description_get_boolean (d, "reply"));
+  g_assert_null (vp_frame_description_get_string (d, "reply"));   /* not a string */
+  g_assert_null (vp_frame_description_lookup (d, "valve"));
+  errors = vp_frame_description_lookup (d, "errors");
+  g_assert_cmpint (errors->type, ==, VP_FRAME_FIELD_STRV);
+  g_assert_null (errors->strv[0]);
+  text = vp_frame_description_to_text (d);
+  g_assert_nonnull (strstr (text, "02:563412\n"));
+
+  /* Forcing the wrong protocol names the fault. */
+  g_clear_pointer (&d, vp_frame_description_free);
+  d = vp_frame_describe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         VP_FRAME_PROTOCOL_CJT188, &error);
+  g_assert_null (d);
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +486,9 @@ main (int   argc,
   g_test_add_func ("/vp/frame-reader/need-more", test_need_more);
   g_test_add_func ("/vp/frame-reader/random-chunks", test_random_chunks);
   g_test_add_func ("/vp/frame-reader/scan", test_scan);
+  g_test_add_func ("/vp/frame-describe/parse-hex", test_parse_hex);
+  g_test_add_func ("/vp/frame-describe/line", test_describe_line);
+  g_test_add_func ("/vp/frame-describe/fields", test_describe_fields);
 
   return g_test_run ();
 }
