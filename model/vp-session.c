@@ -157,18 +157,40 @@ now_seconds (void)
 }
 
 /* Argon2id at libsodium's "interactive" cost (about 0.1 s and 64 MiB here): slow for
- * someone guessing at a stolen file, unnoticeable at a log-in. */
+ * someone guessing at a stolen file, unnoticeable at a log-in.
+ *
+ * VP_TEST_FAST_HASH=1 (set by tests/meson.build only) drops to Argon2id's minimum cost
+ * so the test suites, which create and log in hundreds of operators, stay fast on a
+ * loaded machine. It must never be set on a counter; if it ever was, every hash made
+ * then is upgraded at that operator's next log-in without it. */
+static gboolean
+fast_hash_for_tests (void)
+{
+  return g_strcmp0 (g_getenv ("VP_TEST_FAST_HASH"), "1") == 0;
+}
+
+static void
+hash_cost (unsigned long long *out_ops,
+           size_t             *out_mem)
+{
+  gboolean fast = fast_hash_for_tests ();
+
+  *out_ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  *out_mem = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
 static char *
 hash_password (const char  *password,
                GError     **error)
 {
   char hash[crypto_pwhash_STRBYTES];
+  unsigned long long ops;
+  size_t mem;
 
   if (!ensure_sodium (error))
     return NULL;
-  if (crypto_pwhash_str_alg (hash, password, strlen (password),
-                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  hash_cost (&ops, &mem);
+  if (crypto_pwhash_str_alg (hash, password, strlen (password), ops, mem,
                              crypto_pwhash_ALG_ARGON2ID13) != 0)
     {
       g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_FAILED,
@@ -176,6 +198,20 @@ hash_password (const char  *password,
       return NULL;
     }
   return g_strdup (hash);
+}
+
+/* TRUE when @hash was made at a lower cost than this build uses (never in test mode:
+ * tests must not rewrite hashes they did not ask for). */
+static gboolean
+hash_needs_upgrade (const char *hash)
+{
+  unsigned long long ops;
+  size_t mem;
+
+  if (fast_hash_for_tests ())
+    return FALSE;
+  hash_cost (&ops, &mem);
+  return crypto_pwhash_str_needs_rehash (hash, ops, mem) != 0;
 }
 
 /* A hash of nothing in particular, made once: checking a password against it for an
@@ -403,6 +439,38 @@ fail:
   g_propagate_error (error, g_steal_pointer (&local_error));
 }
 
+/* Replace operator @id's hash (clearing any lock-out) in its own transaction. */
+static gboolean
+store_hash (VpDatabase  *db,
+            gint64       id,
+            const char  *hash,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!vp_database_begin (db, error))
+    return FALSE;
+  stmt = vp_database_prepare (db, "UPDATE operators SET password_hash = ?, failed_count = 0, "
+                              "locked_until = 0 WHERE id = ?", error);
+  if (stmt == NULL)
+    {
+      vp_database_rollback (db);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not update the operator"), error);
+      vp_database_rollback (db);
+      return FALSE;
+    }
+  return vp_database_commit (db, error);
+}
+
 /* Check @login/@password with the lock-out rules; on success @row holds the operator
  * and the failure count is reset. Failures are audited as @fail_action. */
 static gboolean
@@ -464,7 +532,15 @@ check_credentials (VpDatabase  *db,
       return FALSE;
     }
 
-  if (row->failed_count != 0 || row->locked_until != 0)
+  /* The password is known right now: the one moment a weak hash can be replaced. */
+  if (hash_needs_upgrade (row->password_hash))
+    {
+      g_autofree char *upgraded = hash_password (password, error);
+
+      if (upgraded == NULL || !store_hash (db, row->id, upgraded, error))
+        return FALSE;
+    }
+  else if (row->failed_count != 0 || row->locked_until != 0)
     {
       if (!vp_database_begin (db, error))
         return FALSE;

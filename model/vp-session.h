@@ -1,7 +1,9 @@
 /* vp-session.h: operators, log-in and what each role may do
  *
  * Contract:
- * - Passwords are hashed with Argon2id (libsodium crypto_pwhash_str); a wrong password
+ * - Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, "interactive" cost;
+ *   VP_TEST_FAST_HASH=1 in the test environment only lowers it, and hashes made cheaper
+ *   than the current cost are upgraded at the next log-in); a wrong password
  *   counts a failure, VP_SESSION_MAX_FAILURES in a row lock the operator out for
  *   VP_SESSION_LOCKOUT_SECONDS (VP_MODEL_ERROR_LOCKED_OUT); a good log-in resets the count.
  *   Log-ins, failures and lock-outs are audited.

@@ -108,20 +108,64 @@ audit_count (Fixture    *f,
   return query_int (f, "SELECT count(*) FROM audit WHERE action = ?", action);
 }
 
-static void
-test_hash_stored (Fixture       *f,
-                  gconstpointer  data)
+static char *
+stored_hash (Fixture    *f,
+             const char *login)
 {
   sqlite3_stmt *stmt;
-  g_autofree char *hash = NULL;
+  char *hash;
 
   vp_database_lock (f->db);
-  stmt = vp_database_prepare (f->db, "SELECT password_hash FROM operators WHERE login = 'root'",
-                              NULL);
+  stmt = vp_database_prepare (f->db, "SELECT password_hash FROM operators WHERE login = ?", NULL);
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   vp_database_unlock (f->db);
+  return hash;
+}
+
+/* VP_TEST_FAST_HASH=1 (the test environment) hashes at Argon2id's minimum cost; a
+ * counter never sets it, and a cheap hash is upgraded at the next log-in without it. */
+static void
+test_hash_cost (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("VP_TEST_FAST_HASH"));
+  g_autofree char *cheap = NULL;
+  g_autofree char *still_cheap = NULL;
+  g_autofree char *upgraded = NULL;
+  g_autofree char *full = NULL;
+  VpSession *session;
+
+  g_setenv ("VP_TEST_FAST_HASH", "1", TRUE);
+  add_operator (f, "li.na", VP_ROLE_CASHIER);
+  cheap = stored_hash (f, "li.na");
+  g_assert_true (g_str_has_prefix (cheap, "$argon2id$v=19$m=8,t=1,"));
+  vp_session_unref (login_as (f, "li.na"));
+  still_cheap = stored_hash (f, "li.na");
+  g_assert_cmpstr (still_cheap, ==, cheap);
+
+  g_unsetenv ("VP_TEST_FAST_HASH");
+  session = login_as (f, "li.na");
+  vp_session_unref (session);
+  upgraded = stored_hash (f, "li.na");
+  g_assert_true (g_str_has_prefix (upgraded, "$argon2id$v=19$m=65536,t=2,"));
+  vp_session_unref (login_as (f, "li.na"));
+
+  add_operator (f, "wu", VP_ROLE_CASHIER);
+  full = stored_hash (f, "wu");
+  g_assert_true (g_str_has_prefix (full, "$argon2id$v=19$m=65536,t=2,"));
+
+  if (saved != NULL)
+    g_setenv ("VP_TEST_FAST_HASH", saved, TRUE);
+}
+
+static void
+test_hash_stored (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *hash = stored_hash (f, "root");
 
   g_assert_cmpstr (hash, !=, PASSWORD);
   g_assert_null (strstr (hash, PASSWORD));
@@ -641,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/vp/session/role-strings", test_role_strings);
   g_test_add_func ("/vp/session/first-admin", test_first_admin);
   ADD ("/vp/session/hash-stored", test_hash_stored);
+  ADD ("/vp/session/hash-cost", test_hash_cost);
   ADD ("/vp/session/login-ok", test_login_ok);
   ADD ("/vp/session/login-wrong", test_login_wrong);
   ADD ("/vp/session/lockout", test_lockout);
