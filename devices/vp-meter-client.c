@@ -365,12 +365,14 @@ set_final_error (GError       **error,
                  const GError  *last,
                  guint          tries)
 {
+  const char *meter = expect != NULL ? expect->meter : _("The bus");
+
   if (last != NULL && is_corrupt_frame_error (last))
     g_set_error (error, VP_DEVICE_ERROR, last->code,
                  g_dngettext (GETTEXT_PACKAGE,
                               "%s answered with a corrupt frame (%u try): %s",
                               "%s answered with a corrupt frame (%u tries): %s", tries),
-                 expect->meter, tries, last->message);
+                 meter, tries, last->message);
   else if (last != NULL && g_error_matches (last, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TRUNCATED))
     g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TIMEOUT,
                  g_dngettext (GETTEXT_PACKAGE,
@@ -378,7 +380,7 @@ set_final_error (GError       **error,
                               "(timeout after %u try)",
                               "%s did not answer completely: the reply stopped partway "
                               "(timeout after %u tries)", tries),
-                 expect->meter, tries);
+                 meter, tries);
   else if (last != NULL && last->domain == VP_DEVICE_ERROR
            && last->code != VP_DEVICE_ERROR_TIMEOUT)
     g_set_error_literal (error, last->domain, last->code, last->message);
@@ -387,7 +389,26 @@ set_final_error (GError       **error,
                  g_dngettext (GETTEXT_PACKAGE,
                               "%s did not answer (timeout after %u try)",
                               "%s did not answer (timeout after %u tries)", tries),
-                 expect->meter, tries);
+                 meter, tries);
+}
+
+/* The link broke mid-exchange (a gateway hung up, the pty went away): drop it so the
+ * next try reopens it. FALSE (with @error) when there is no point in another try. */
+static gboolean
+link_failed (Worker   *w,
+             GError  **failure,
+             GError  **last,
+             GError  **error)
+{
+  if (g_error_matches (*failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (failure));
+      return FALSE;
+    }
+  drop_link (w, (*failure)->message);
+  g_clear_error (last);
+  *last = g_steal_pointer (failure);
+  return TRUE;
 }
 
 /* One request on the bus with retries. Returns the reply frame (68 … 16), an empty
@@ -424,10 +445,9 @@ exchange (Worker        *w,
                               expect != NULL ? expect->protocol : VP_FRAME_PROTOCOL_AUTO);
       if (!vp_link_write_all (w->link, request_data, n_request, req->cancellable, &local_error))
         {
-          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            drop_link (w, local_error->message);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
+          if (!link_failed (w, &local_error, &last, error))
+            return NULL;
+          continue;
         }
       if (expect == NULL)
         return g_bytes_new (NULL, 0);
@@ -451,12 +471,7 @@ exchange (Worker        *w,
           n = vp_link_read (w->link, buf, sizeof buf, timeout_ms, req->cancellable,
                             &local_error);
           if (n < 0)
-            {
-              if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                drop_link (w, local_error->message);
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return NULL;
-            }
+            break;
           if (n == 0)
             {
               /* Silence: whatever is buffered is all there will be. */
@@ -483,6 +498,12 @@ exchange (Worker        *w,
             }
         }
 
+      if (local_error != NULL)
+        {
+          if (!link_failed (w, &local_error, &last, error))
+            return NULL;
+          continue;
+        }
       g_clear_error (&last);
       if (corrupt != NULL)
         last = g_steal_pointer (&corrupt);
@@ -1136,6 +1157,23 @@ new_read_request (VpMeterClient *self,
 }
 
 static Request *
+new_write_request (VpMeterClient     *self,
+                   const char        *link,
+                   const char        *address,
+                   const VpMeterAuth *auth,
+                   const char        *item,
+                   const char        *value,
+                   GCancellable      *cancellable)
+{
+  Request *req = new_read_request (self, OP_WRITE_ITEM, link, address, item, cancellable);
+
+  req->value = g_strdup (value);
+  if (auth != NULL)
+    req->auth = *auth;
+  return req;
+}
+
+static Request *
 new_control_request (VpMeterClient         *self,
                      const char            *link,
                      const char            *address,
@@ -1244,16 +1282,10 @@ vp_meter_client_write_item (VpMeterClient      *self,
                             GCancellable       *cancellable,
                             GError            **error)
 {
-  Request *req;
-
   CHECK_ARGS (FALSE);
   g_return_val_if_fail (address != NULL && item != NULL && value != NULL, FALSE);
-
-  req = new_read_request (self, OP_WRITE_ITEM, link, address, item, cancellable);
-  req->value = g_strdup (value);
-  if (auth != NULL)
-    req->auth = *auth;
-  return run_command (self, req, error);
+  return run_command (self, new_write_request (self, link, address, auth, item, value,
+                                               cancellable), error);
 }
 
 gboolean
@@ -1476,6 +1508,23 @@ vp_meter_client_write_time_async (VpMeterClient       *self,
   run_async (self, new_time_request (self, OP_WRITE_TIME, link, address, auth, time,
                                      cancellable),
              vp_meter_client_write_time_async, callback, user_data);
+}
+
+void
+vp_meter_client_write_item_async (VpMeterClient       *self,
+                                  const char          *link,
+                                  const char          *address,
+                                  const VpMeterAuth   *auth,
+                                  const char          *item,
+                                  const char          *value,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  CHECK_ASYNC_ARGS ();
+  g_return_if_fail (address != NULL && item != NULL && value != NULL);
+  run_async (self, new_write_request (self, link, address, auth, item, value, cancellable),
+             vp_meter_client_write_item_async, callback, user_data);
 }
 
 gboolean

@@ -234,7 +234,17 @@ void            vp_meter_client_write_time_async   (VpMeterClient  *self,
                                                     GCancellable   *cancellable,
                                                     GAsyncReadyCallback callback,
                                                     gpointer        user_data);
-/* The finish function of remote_control_async and write_time_async. */
+void            vp_meter_client_write_item_async   (VpMeterClient  *self,
+                                                    const char     *link,
+                                                    const char     *address,
+                                                    const VpMeterAuth *auth,
+                                                    const char     *item,
+                                                    const char     *value,
+                                                    GCancellable   *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer        user_data);
+/* The finish function of remote_control_async, write_time_async and
+ * write_item_async. */
 gboolean        vp_meter_client_command_finish     (VpMeterClient  *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);

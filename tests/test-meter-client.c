@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vp-device-error.h"
+#include "vp-link.h"
 #include "vp-meter-client.h"
 #include "vp-simulator.h"
 
@@ -676,6 +677,97 @@ test_frame_log (Fixture       *f,
 }
 
 static void
+command_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncState *s = user_data;
+
+  if (!vp_meter_client_command_finish (VP_METER_CLIENT (source), result, &s->error))
+    g_assert_nonnull (s->error);
+  g_main_loop_quit (s->loop);
+}
+
+static void
+test_write_item (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(VpMeterReading) reading = NULL;
+  AsyncState s = { loop, f->client, NULL, NULL, NULL, 1 };
+
+  /* A money limit (alarm 1) on the money-prepaid meter, then read back. */
+  g_assert_true (vp_meter_client_write_item (f->client, f->link, "000010604867", NULL,
+                                             "04001001", "20.00", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state_of (f, "000010604867").money_limits[0], ==, 2000);
+  reading = vp_meter_client_read_item (f->client, f->link, "000010604867", "04001001", NULL,
+                                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reading->value, ==, "20.00");
+
+  vp_meter_client_write_item_async (f->client, f->link, "000010604867", NULL, "04001002",
+                                    "10.50", NULL, command_done_cb, &s);
+  g_main_loop_run (loop);
+  g_assert_no_error (s.error);
+  g_assert_cmpint (state_of (f, "000010604867").money_limits[1], ==, 1050);
+
+  /* Text the item cannot hold never reaches the wire. */
+  g_assert_false (vp_meter_client_write_item (f->client, f->link, "000010604867", NULL,
+                                              "04001001", "20.001", NULL, &error));
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  /* A read-only item: the meter refuses. */
+  g_assert_false (vp_meter_client_write_item (f->client, f->link, "000010604867", NULL,
+                                              "00010000", "1.00", NULL, &error));
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_NAK);
+}
+
+/* The gateway hangs up and comes back on the same port: the next request reconnects. */
+static void
+test_reconnect (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpMeterClient) client = vp_meter_client_new ();
+  g_autoptr(VpMeterReading) reading = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *host_port = NULL;
+  VpSimulator *sim;
+  guint16 port;
+
+  vp_meter_client_set_timeouts (client, RESPONSE_MS, INTER_BYTE_MS, TRIES);
+  start_simulator (&sim, &link, "tcp", "e:000000000001/energy=1.00");
+  reading = vp_meter_client_read_item (client, link, "000000000001", "00010000", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reading, vp_meter_reading_free);
+  {
+    g_autoptr(VpLinkUri) uri = vp_link_uri_parse (link, &error);
+
+    g_assert_no_error (error);
+    port = uri->port;
+  }
+  vp_simulator_free (sim);
+
+  /* Gone: a clear error, not a hang. */
+  reading = vp_meter_client_read_item (client, link, "000000000001", "00010000", NULL, &error);
+  g_assert_null (reading);
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_OPEN_FAILED);
+  g_clear_error (&error);
+
+  sim = vp_simulator_new ();
+  vp_simulator_set_line (sim, 9600, 11);
+  g_assert_true (vp_simulator_add_meters (sim, "e:000000000001/energy=2.00", &error));
+  host_port = g_strdup_printf ("127.0.0.1:%u", port);
+  g_assert_cmpuint (vp_simulator_listen_tcp (sim, host_port, &error), ==, port);
+  g_assert_true (vp_simulator_start (sim, &error));
+  reading = vp_meter_client_read_item (client, link, "000000000001", "00010000", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reading->value, ==, "2.00");
+  vp_simulator_free (sim);
+}
+
+static void
 add (const char *name,
      void (*func) (Fixture *, gconstpointer))
 {
@@ -711,6 +803,8 @@ main (int   argc,
   add ("async", test_async_ops);
   add ("two-links", test_two_links);
   add ("frame-log", test_frame_log);
+  add ("write-item", test_write_item);
+  g_test_add_func ("/vp/meter-client/tcp/reconnect", test_reconnect);
 
   return g_test_run ();
 }
