@@ -627,7 +627,9 @@ vp_database_set_setting (VpDatabase  *self,
   return vp_database_commit (self, error);
 }
 
-/* PRAGMA integrity_check on @handle; FALSE with the first problem in @error. */
+/* PRAGMA integrity_check, then PRAGMA foreign_key_check on @handle; FALSE with the
+ * first problem in @error. The second matters because the sqlite3 shell runs with
+ * foreign keys off: a row deleted there leaves orphans that integrity_check accepts. */
 static gboolean
 check_integrity (sqlite3     *handle,
                  const char  *path,
@@ -635,27 +637,50 @@ check_integrity (sqlite3     *handle,
 {
   sqlite3_stmt *stmt = NULL;
   g_autofree char *first = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *parent = NULL;
+  gint64 rowid = 0;
   int rc;
 
   rc = sqlite3_prepare_v2 (handle, "PRAGMA integrity_check", -1, &stmt, NULL);
   if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     first = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-
   if (rc != SQLITE_ROW)
-    {
-      g_autofree char *what = g_strdup_printf (_("Could not check %s"), path);
-
-      set_error_from_rc (handle, rc, what, error);
-      return FALSE;
-    }
+    goto failed;
   if (g_strcmp0 (first, "ok") != 0)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT,
                    _("The database %s is damaged: %s"), path, first);
       return FALSE;
     }
+
+  rc = sqlite3_prepare_v2 (handle, "PRAGMA foreign_key_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      rowid = sqlite3_column_int64 (stmt, 1);
+      parent = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT,
+                   _("The database %s is damaged: row %lld of “%s” refers to a row of “%s” "
+                     "that is gone"), path, (long long) rowid, table, parent);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    goto failed;
   return TRUE;
+
+failed:
+  {
+    g_autofree char *what = g_strdup_printf (_("Could not check %s"), path);
+
+    set_error_from_rc (handle, rc, what, error);
+    return FALSE;
+  }
 }
 
 gboolean

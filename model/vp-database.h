@@ -90,7 +90,8 @@ gboolean     vp_database_backup_rotate (VpDatabase   *self,
                                         guint         keep,
                                         char        **out_path,
                                         GError      **error);
-/* PRAGMA integrity_check on the live file; VP_MODEL_ERROR_CORRUPT names the problem. */
+/* PRAGMA integrity_check and foreign_key_check on the live file (backups get the same);
+ * VP_MODEL_ERROR_CORRUPT names the first problem. */
 gboolean     vp_database_integrity_check (VpDatabase *self,
                                         GError      **error);
 

@@ -488,6 +488,41 @@ test_backup (Fixture       *f,
   g_assert_true (vp_database_integrity_check (copy, &error));
 }
 
+/* A row deleted behind the application's back (the sqlite3 shell has foreign keys
+ * off) leaves an orphan: the check names it. */
+static void
+test_integrity_orphan (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) db = NULL;
+  sqlite3 *raw = NULL;
+
+  db = vp_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vp_database_exec (db, "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                                   "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+                                   "parent_id INTEGER NOT NULL REFERENCES parent (id));"
+                                   "INSERT INTO parent VALUES (7);"
+                                   "INSERT INTO child VALUES (3, 7);", &error));
+  g_assert_true (vp_database_integrity_check (db, &error));
+
+  /* With foreign keys on (as the application runs) the delete is refused … */
+  g_assert_false (vp_database_exec (db, "DELETE FROM parent", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_DATABASE);
+  g_clear_error (&error);
+
+  /* … in the shell it is not. */
+  g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "DELETE FROM parent", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  g_assert_false (vp_database_integrity_check (db, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "row 3 of “child”"));
+  g_assert_nonnull (strstr (error->message, "“parent”"));
+}
+
 static void
 test_backup_rotate (Fixture       *f,
                     gconstpointer  data)
@@ -564,6 +599,7 @@ main (int   argc,
   ADD ("/vp/database/concurrent-writer", test_concurrent_writer);
   ADD ("/vp/database/backup", test_backup);
   ADD ("/vp/database/backup-rotate", test_backup_rotate);
+  ADD ("/vp/database/integrity-orphan", test_integrity_orphan);
   g_test_add_func ("/vp/database/now-format", test_now_format);
 
   return g_test_run ();
