@@ -77,7 +77,7 @@ typedef enum
   VP_CJT188_FUNCTION_WRITE_ADDRESS = 0x15,
 } VpCjt188Function;
 
-/* "read", "read-address", "write", "write-address"; NULL for others. */
+/* "read-data", "read-address", "write", "write-address"; NULL for others. */
 const char *vp_cjt188_function_to_string (guint function);
 
 #define VP_CJT188_DI_READ_DATA    0x901F  /* current and settlement flow, time, status */

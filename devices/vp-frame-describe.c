@@ -216,6 +216,15 @@ describe_dlt645_value (VpFrameDescription    *d,
   add_string (d, "label", vp_dlt645_item_get_label (item));
   if (m->n_value == 0)
     return TRUE;
+  /* Only read replies and write requests carry the item's value; other bytes after a
+   * DI (block-read parameters N / time of an 11 request) are shown as they are. */
+  if (!(m->reply ? (m->function == VP_DLT645_FUNCTION_READ
+                    || m->function == VP_DLT645_FUNCTION_READ_FOLLOW_UP)
+                 : m->function == VP_DLT645_FUNCTION_WRITE))
+    {
+      add_string_take (d, "raw", vp_frame_format_hex (m->value, m->n_value));
+      return TRUE;
+    }
 
   value = vp_dlt645_item_format_value (item, m->value, m->n_value, error);
   if (value == NULL)

@@ -468,6 +468,19 @@ test_describe_fields (void)
   text = vp_frame_description_to_text (d);
   g_assert_nonnull (strstr (text, "02:563412\n"));
 
+  /* A block read (11 with N after the DI) describes its parameter as raw bytes. */
+  {
+    g_autoptr(GBytes) block_read = hex ("68 01 00 00 00 00 00 68 11 05 33 33 34 33 38 EC 16");
+    g_autoptr(VpFrameDescription) br = NULL;
+
+    br = vp_frame_describe (g_bytes_get_data (block_read, NULL), g_bytes_get_size (block_read),
+                            VP_FRAME_PROTOCOL_AUTO, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vp_frame_description_get_string (br, "item"), ==, "energy.forward.total");
+    g_assert_null (vp_frame_description_get_string (br, "value"));
+    g_assert_cmpstr (vp_frame_description_get_string (br, "raw"), ==, "05");
+  }
+
   /* Forcing the wrong protocol names the fault. */
   g_clear_pointer (&d, vp_frame_description_free);
   d = vp_frame_describe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
