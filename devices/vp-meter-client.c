@@ -10,11 +10,11 @@
 #include "vp-meter-client.h"
 
 /* Inter-byte timeout derived from the line: 10 byte times, but never under 50 ms
- * (scheduling jitter of a loaded PC); 200 ms behind a gateway of unknown speed, whose
- * TCP segments may split a frame. */
+ * (scheduling jitter of a loaded PC), and never under 200 ms behind a TCP gateway,
+ * whose segments (over GPRS/4G too) may split a frame. */
 #define INTER_BYTE_BYTE_TIMES   10
 #define INTER_BYTE_MIN_MS       50
-#define INTER_BYTE_UNKNOWN_MS   200
+#define INTER_BYTE_GATEWAY_MS   200
 #define CONNECT_TIMEOUT_MS      3000
 /* CJ/T 188 cold water meter (PROTOCOLS.md: T = 10). */
 #define WATER_TYPE              VP_CJT188_TYPE_COLD_WATER
@@ -298,14 +298,15 @@ static guint
 inter_byte_ms (Worker  *w,
                Request *req)
 {
-  guint byte_us;
+  guint derived;
 
   if (req->inter_byte_ms != 0)
     return req->inter_byte_ms;
-  byte_us = vp_link_get_byte_time_us (w->link);
-  if (byte_us == 0)
-    return INTER_BYTE_UNKNOWN_MS;
-  return MAX (INTER_BYTE_MIN_MS, INTER_BYTE_BYTE_TIMES * byte_us / 1000);
+  derived = INTER_BYTE_BYTE_TIMES * vp_link_get_byte_time_us (w->link) / 1000;
+  /* Behind a gateway the network adds its own gaps to the bus's. */
+  if (vp_link_get_parsed_uri (w->link)->kind == VP_LINK_KIND_TCP)
+    return MAX (INTER_BYTE_GATEWAY_MS, derived);
+  return MAX (INTER_BYTE_MIN_MS, derived);
 }
 
 static gboolean

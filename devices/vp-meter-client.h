@@ -89,7 +89,7 @@ VpFrameLog     *vp_meter_client_get_frame_log      (VpMeterClient  *self);
 
 /* @response_ms: wait for the first byte (0 = default 1000 ms). @inter_byte_ms: the
  * longest gap inside a reply (0 = derive from the link: 10 byte times, at least
- * 50 ms; 200 ms on a TCP link without ?baud=). @tries: attempts for timeouts and
+ * 50 ms on a serial line, at least 200 ms through a TCP gateway). @tries: attempts for timeouts and
  * corrupt frames (0 = default 3). Applies to requests submitted afterwards. */
 void            vp_meter_client_set_timeouts       (VpMeterClient  *self,
                                                     guint           response_ms,

@@ -767,6 +767,78 @@ test_reconnect (void)
   vp_simulator_free (sim);
 }
 
+/* ---- the frame log on its own --------------------------------------------------- */
+
+static void
+sync_count_cb (VpFrameLog            *log,
+               const VpFrameLogEntry *entry,
+               gpointer               user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+}
+
+static gpointer
+append_thread (gpointer data)
+{
+  static const guint8 frame[] = { 0x68, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x68, 0x94, 0x00,
+                                  0x65, 0x16 };
+
+  for (int i = 0; i < 500; i++)
+    vp_frame_log_add_frame (data, "tcp://gw:1", VP_FRAME_LOG_RX, frame, sizeof frame,
+                            VP_FRAME_PROTOCOL_AUTO);
+  return NULL;
+}
+
+static void
+test_frame_log_ring (void)
+{
+  g_autoptr(VpFrameLog) log = vp_frame_log_new (100);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *line = NULL;
+  GThread *threads[4];
+  gint count = 0;
+  guint id;
+  VpFrameLogEntry *entry;
+  static const guint8 bad[] = { 0x68, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x68, 0x94, 0x00,
+                                0x66, 0x16 };
+
+  id = vp_frame_log_add_listener (log, NULL, sync_count_cb, &count, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("append", append_thread, log);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (count, ==, 2000);
+
+  /* The ring keeps the newest 100. */
+  vp_frame_log_add_note (log, "tcp://gw:1", "no answer within %u ms", 200u);
+  vp_frame_log_remove_listener (log, id);
+  vp_frame_log_add_frame (log, "tcp://gw:1", VP_FRAME_LOG_RX, bad, sizeof bad,
+                          VP_FRAME_PROTOCOL_AUTO);
+  g_assert_cmpint (count, ==, 2001);
+  entries = vp_frame_log_get_entries (log);
+  g_assert_cmpuint (entries->len, ==, 100);
+
+  entry = g_ptr_array_index (entries, 98);
+  g_assert_cmpint (entry->kind, ==, VP_FRAME_LOG_NOTE);
+  line = vp_frame_log_entry_to_string (entry);
+  g_assert_true (g_str_has_suffix (line, " tcp://gw:1 -- no answer within 200 ms"));
+
+  /* A frame that does not decode is kept, with the reason. */
+  entry = g_ptr_array_index (entries, 99);
+  g_assert_cmpstr (entry->hex, ==, "68 01 00 00 00 00 00 68 94 00 66 16");
+  g_assert_true (g_str_has_prefix (entry->description, "bad frame: "));
+  g_assert_nonnull (strstr (entry->description, "checksum"));
+
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (entry->kind, ==, VP_FRAME_LOG_RX);
+  g_assert_nonnull (strstr (entry->description, "dlt645 000000000001"));
+
+  vp_frame_log_clear (log);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = vp_frame_log_get_entries (log);
+  g_assert_cmpuint (entries->len, ==, 0);
+}
+
 static void
 add (const char *name,
      void (*func) (Fixture *, gconstpointer))
@@ -805,6 +877,7 @@ main (int   argc,
   add ("frame-log", test_frame_log);
   add ("write-item", test_write_item);
   g_test_add_func ("/vp/meter-client/tcp/reconnect", test_reconnect);
+  g_test_add_func ("/vp/frame-log/ring", test_frame_log_ring);
 
   return g_test_run ();
 }
