@@ -489,6 +489,84 @@ test_describe_fields (void)
   g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_MALFORMED);
 }
 
+/* Every DL/T 645 function, built by the codec, is described with its name and the
+ * fields that matter to a technician. */
+static void
+test_describe_every_function (void)
+{
+  VpDlt645Address address, new_address;
+  VpDlt645Password password, new_password;
+  VpDlt645Operator operator_code;
+  VpBcdTime when;
+  VpDlt645Frame frames[16];
+  guint n = 0;
+  static const guint8 value[4] = { 0x26, 0, 0, 0 };
+  static const struct { const char *function; const char *key; const char *value; } expect[] = {
+    { "broadcast-time", "time", "2026-11-25T18:30:00" },
+    { "read-follow-up", "seq", NULL },
+    { "read", "values", NULL },                     /* B1 block reply with follow-up */
+    { "read-follow-up", "value", "0.26" },
+    { "write-address", "new_address", "000010604868" },
+    { "freeze", "freeze", "99-01 00:00" },
+    { "change-baud", "baud", NULL },
+    { "change-password", "new_password", "04:123456" },
+    { "clear-demand", "operator", "00000001" },
+    { "clear-meter", "password", "04:000000" },
+    { "clear-events", "di", "FFFFFFFF" },
+    { "control", "action", "keep-power" },
+    { "control", "errors", NULL },                  /* 9C ack */
+  };
+  g_autoptr(GError) error = NULL;
+  guint8 block[20] = { 0 };
+
+  g_assert_true (vp_dlt645_address_parse ("000010604867", &address, NULL));
+  g_assert_true (vp_dlt645_address_parse ("000010604868", &new_address, NULL));
+  g_assert_true (vp_dlt645_password_parse ("04:000000", &password, NULL));
+  g_assert_true (vp_dlt645_password_parse ("04:123456", &new_password, NULL));
+  g_assert_true (vp_dlt645_operator_parse ("1", &operator_code, NULL));
+  g_assert_true (vp_bcd_time_parse_iso8601 ("2026-11-25T18:30:00", &when, NULL));
+
+  g_assert_true (vp_dlt645_build_broadcast_time (&frames[n++], &when, &error));
+  vp_dlt645_build_read_follow_up (&frames[n++], &address, 0x0001FF00, 1);
+  g_assert_true (vp_dlt645_build_read_reply (&frames[n++], &address, 0x0001FF00, block, 20, TRUE,
+                                             &error));
+  g_assert_true (vp_dlt645_build_read_follow_up_reply (&frames[n++], &address, 0x00010000, value,
+                                                       4, 1, FALSE, &error));
+  vp_dlt645_build_write_address (&frames[n++], &new_address);
+  g_assert_true (vp_dlt645_build_freeze (&frames[n++], &address, 0, 0, 1, 99, &error));
+  vp_dlt645_build_change_baud (&frames[n++], &address, VP_DLT645_BAUD_9600);
+  vp_dlt645_build_change_password (&frames[n++], &address, &password, &new_password);
+  vp_dlt645_build_clear (&frames[n++], &address, VP_DLT645_FUNCTION_CLEAR_DEMAND, &password,
+                         &operator_code);
+  vp_dlt645_build_clear (&frames[n++], &address, VP_DLT645_FUNCTION_CLEAR_METER, &password,
+                         &operator_code);
+  vp_dlt645_build_clear_events (&frames[n++], &address, &password, &operator_code, 0xFFFFFFFF);
+  g_assert_true (vp_dlt645_build_control (&frames[n++], &address, &password, &operator_code,
+                                          VP_DLT645_CONTROL_ACTION_KEEP_POWER, &when, &error));
+  g_assert_true (vp_dlt645_build_reply (&frames[n++], &address, VP_DLT645_FUNCTION_CONTROL, FALSE,
+                                        NULL, 0, &error));
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expect));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) bytes = vp_dlt645_frame_encode (&frames[i], 4);
+      g_autoptr(VpFrameDescription) d = NULL;
+      const VpFrameField *field;
+
+      d = vp_frame_describe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                             VP_FRAME_PROTOCOL_DLT645, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s", expect[i].function);
+      g_assert_cmpstr (vp_frame_description_get_string (d, "function"), ==, expect[i].function);
+      field = vp_frame_description_lookup (d, expect[i].key);
+      g_assert_nonnull (field);
+      if (expect[i].value != NULL)
+        g_assert_cmpstr (field->string, ==, expect[i].value);
+    }
+  g_assert_null (vp_frame_describe (NULL, 0, VP_FRAME_PROTOCOL_AUTO, &error));
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TRUNCATED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +580,7 @@ main (int   argc,
   g_test_add_func ("/vp/frame-describe/parse-hex", test_parse_hex);
   g_test_add_func ("/vp/frame-describe/line", test_describe_line);
   g_test_add_func ("/vp/frame-describe/fields", test_describe_fields);
+  g_test_add_func ("/vp/frame-describe/every-function", test_describe_every_function);
 
   return g_test_run ();
 }
