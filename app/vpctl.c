@@ -34,6 +34,7 @@ static const VpctlGroup groups[] = {
   { "shift", vpctl_group_shift, N_("Open, show and close your shift") },
   { "demo", vpctl_group_demo, N_("Fill an empty database with demo data") },
   { "receipt", vpctl_group_receipt, N_("Print receipts and reprints to PDF") },
+  { "report", vpctl_group_report, N_("Shift, revenue, account, consumption and log reports") },
   { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
   { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
   { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },

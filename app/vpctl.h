@@ -105,6 +105,7 @@ int vpctl_group_reverse (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_shift (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_demo (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_receipt (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_report (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_meter (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_water (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);

@@ -1,0 +1,1990 @@
+/* vp-report.c: report registry, queries, table model, PDF and CSV (see vp-report.h) */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vp-database.h"
+#include "vp-engine.h"
+#include "vp-layout.h"
+#include "vp-model-error.h"
+#include "vp-money.h"
+#include "vp-report.h"
+
+/* ------------------------------------------------------------------------------ */
+/* Query context                                                                   */
+
+/* One period as the database compares it: ledger/audit times are UTC text, reading
+ * times unix seconds. [from, to) covers whole local days. */
+typedef struct
+{
+  char   *from_utc;
+  char   *to_utc;
+  gint64  from_s;
+  gint64  to_s;
+} Period;
+
+typedef struct
+{
+  VpDatabase           *db;
+  const VpReportParams *params;
+  const VpReportInfo   *info;
+  gboolean              has_period;
+  Period                period;
+  Period                last_year;     /* the same days one year earlier */
+  gint64                operator_id;   /* 0: no filter */
+  gint64                account_id;    /* 0: no filter */
+} Query;
+
+typedef VpReportTable *(*QueryFunc) (Query   *q,
+                                     GError **error);
+
+typedef struct
+{
+  const char         *key;
+  const char         *title;
+  VpReportColumnType  type;
+  gboolean            total;
+} ColumnSpec;
+
+static void
+period_clear (Period *p)
+{
+  g_clear_pointer (&p->from_utc, g_free);
+  g_clear_pointer (&p->to_utc, g_free);
+}
+
+static gboolean
+parse_day (const char  *text,
+           GDate       *out,
+           GError     **error)
+{
+  int y, m, d;
+  char tail;
+
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3
+      || !g_date_valid_dmy (d, m, y))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a date; write it as YYYY-MM-DD"), text ? text : "");
+      return FALSE;
+    }
+  g_date_clear (out, 1);
+  g_date_set_dmy (out, d, m, y);
+  return TRUE;
+}
+
+/* Local midnight at the start of @date as UTC text and unix seconds. */
+static void
+day_start (const GDate *date,
+           char       **out_utc,
+           gint64      *out_s)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_local (g_date_get_year (date),
+                                                      g_date_get_month (date),
+                                                      g_date_get_day (date), 0, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+
+  *out_utc = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000000Z");
+  *out_s = g_date_time_to_unix (local);
+}
+
+static void
+period_set (Period      *p,
+            const GDate *first,
+            const GDate *last)
+{
+  GDate end = *last;
+
+  g_date_add_days (&end, 1);
+  day_start (first, &p->from_utc, &p->from_s);
+  day_start (&end, &p->to_utc, &p->to_s);
+}
+
+static gboolean
+lookup_id (VpDatabase  *db,
+           const char  *sql,
+           const char  *value,
+           gint64      *out_id,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out_id = sqlite3_column_int64 (stmt, 0);
+          ok = TRUE;
+        }
+      else if (rc == SQLITE_DONE)
+        *out_id = 0, ok = TRUE;
+      else
+        vp_database_set_error (db, rc, _("Could not read the report's filters"), error);
+      sqlite3_reset (stmt);
+    }
+  vp_database_unlock (db);
+  return ok;
+}
+
+/* Checks and resolves the parameters the report reads; unknown names are errors
+ * (a typo must not silently widen a report to everyone). */
+static gboolean
+query_init (Query                 *q,
+            VpDatabase            *db,
+            const VpReportInfo    *info,
+            const VpReportParams  *params,
+            GError               **error)
+{
+  gboolean by_shift = (info->params & VP_REPORT_PARAM_SHIFT) && params->shift_id > 0;
+
+  q->db = db;
+  q->info = info;
+  q->params = params;
+
+  if ((info->params & VP_REPORT_PARAM_PERIOD) && !by_shift)
+    {
+      GDate first, last;
+
+      if (params->from == NULL || params->to == NULL)
+        {
+          g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                               _("Give the first and the last day of the report"));
+          return FALSE;
+        }
+      if (!parse_day (params->from, &first, error) || !parse_day (params->to, &last, error))
+        return FALSE;
+      if (g_date_compare (&first, &last) > 0)
+        {
+          g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                       _("The report starts on %s, after its last day %s"),
+                       params->from, params->to);
+          return FALSE;
+        }
+      q->has_period = TRUE;
+      period_set (&q->period, &first, &last);
+      g_date_subtract_years (&first, 1);
+      g_date_subtract_years (&last, 1);
+      period_set (&q->last_year, &first, &last);
+    }
+
+  if ((info->params & VP_REPORT_PARAM_OPERATOR) && params->operator_login != NULL)
+    {
+      if (!lookup_id (db, "SELECT id FROM operators WHERE login = ?", params->operator_login,
+                      &q->operator_id, error))
+        return FALSE;
+      if (q->operator_id == 0)
+        {
+          g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                       _("There is no operator “%s”"), params->operator_login);
+          return FALSE;
+        }
+    }
+  if ((info->params & VP_REPORT_PARAM_ACCOUNT) && params->account != NULL)
+    {
+      if (!lookup_id (db, "SELECT id FROM accounts WHERE number = ?", params->account,
+                      &q->account_id, error))
+        return FALSE;
+      if (q->account_id == 0)
+        {
+          g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                       _("There is no account “%s”"), params->account);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+query_clear (Query *q)
+{
+  period_clear (&q->period);
+  period_clear (&q->last_year);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_id_or_null (sqlite3_stmt *stmt,
+                 int           index,
+                 gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* Binds every named parameter the statement uses: :from :to (UTC text), :from_s :to_s
+ * (unix seconds), :operator :account :shift (ids or NULL = any), :account_number,
+ * :site and :building (text or NULL = any). */
+static void
+bind_query (sqlite3_stmt *stmt,
+            const Query  *q,
+            const Period *period)
+{
+  const VpReportParams *p = q->params;
+  gboolean site = (q->info->params & VP_REPORT_PARAM_SITE) != 0;
+  gboolean shift = (q->info->params & VP_REPORT_PARAM_SHIFT) != 0;
+  int i;
+
+  if ((i = sqlite3_bind_parameter_index (stmt, ":from")) > 0)
+    bind_text_or_null (stmt, i, period->from_utc);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":to")) > 0)
+    bind_text_or_null (stmt, i, period->to_utc);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":from_s")) > 0)
+    sqlite3_bind_int64 (stmt, i, period->from_s);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":to_s")) > 0)
+    sqlite3_bind_int64 (stmt, i, period->to_s);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":operator")) > 0)
+    bind_id_or_null (stmt, i, q->operator_id);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":account")) > 0)
+    bind_id_or_null (stmt, i, q->account_id);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":account_number")) > 0)
+    bind_text_or_null (stmt, i, q->account_id > 0 ? p->account : NULL);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":shift")) > 0)
+    bind_id_or_null (stmt, i, shift ? p->shift_id : 0);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":site")) > 0)
+    bind_text_or_null (stmt, i, site ? p->site : NULL);
+  if ((i = sqlite3_bind_parameter_index (stmt, ":building")) > 0)
+    bind_text_or_null (stmt, i, site ? p->building : NULL);
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Table model                                                                     */
+
+static void
+column_free (gpointer data)
+{
+  VpReportColumn *c = data;
+
+  g_free (c->key);
+  g_free (c->title);
+  g_free (c);
+}
+
+static void
+note_free (gpointer data)
+{
+  VpReportNote *n = data;
+
+  g_free (n->label);
+  g_free (n->value);
+  g_free (n);
+}
+
+void
+vp_report_table_free (VpReportTable *table)
+{
+  if (table == NULL)
+    return;
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      VpReportCell *cells = table->rows->pdata[r];
+
+      for (guint c = 0; c < table->columns->len; c++)
+        g_free (cells[c].text);
+      g_free (cells);
+    }
+  g_ptr_array_unref (table->rows);
+  g_ptr_array_unref (table->columns);
+  g_ptr_array_unref (table->notes);
+  g_free (table->totals);
+  g_clear_pointer (&table->chart, vp_chart_free);
+  g_free (table->name);
+  g_free (table->title_zh);
+  g_free (table->title_en);
+  g_free (table->period);
+  g_free (table->generated_at);
+  g_free (table);
+}
+
+static VpReportTable *
+table_new (const Query      *q,
+           const ColumnSpec *specs,
+           guint             n_specs)
+{
+  VpReportTable *t = g_new0 (VpReportTable, 1);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  t->name = g_strdup (q->info->name);
+  t->title_zh = g_strdup (q->info->title_zh);
+  t->title_en = g_strdup (q->info->title_en);
+  t->generated_at = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
+  if (q->has_period)
+    t->period = g_strdup_printf ("%s 至 to %s", q->params->from, q->params->to);
+  else if ((q->info->params & VP_REPORT_PARAM_SHIFT) && q->params->shift_id > 0)
+    t->period = g_strdup_printf ("班次 Shift %" G_GINT64_FORMAT, q->params->shift_id);
+  else
+    t->period = g_strdup_printf ("截至 As of %s", t->generated_at);
+  t->columns = g_ptr_array_new_with_free_func (column_free);
+  t->rows = g_ptr_array_new ();
+  t->notes = g_ptr_array_new_with_free_func (note_free);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      VpReportColumn *c = g_new0 (VpReportColumn, 1);
+
+      c->key = g_strdup (specs[i].key);
+      c->title = g_strdup (specs[i].title);
+      c->type = specs[i].type;
+      c->total = specs[i].total;
+      g_ptr_array_add (t->columns, c);
+    }
+  t->totals = g_new0 (gint64, n_specs);
+  return t;
+}
+
+static VpReportCell *
+table_add_row (VpReportTable *t)
+{
+  VpReportCell *cells = g_new0 (VpReportCell, t->columns->len);
+
+  g_ptr_array_add (t->rows, cells);
+  return cells;
+}
+
+static void
+table_add_note (VpReportTable *t,
+                const char    *label,
+                char          *value)   /* (transfer full) */
+{
+  VpReportNote *n = g_new0 (VpReportNote, 1);
+
+  n->label = g_strdup (label);
+  n->value = value;
+  g_ptr_array_add (t->notes, n);
+}
+
+/* Sums the total columns; a cell showing text (no value) adds nothing. */
+static void
+table_finish (VpReportTable *t)
+{
+  for (guint c = 0; c < t->columns->len; c++)
+    {
+      const VpReportColumn *col = t->columns->pdata[c];
+
+      t->totals[c] = 0;
+      if (!col->total || col->type == VP_REPORT_TEXT)
+        continue;
+      t->has_totals = TRUE;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const VpReportCell *cells = t->rows->pdata[r];
+
+          if (cells[c].text == NULL)
+            t->totals[c] += cells[c].value;
+        }
+    }
+}
+
+guint
+vp_report_table_n_columns (const VpReportTable *table)
+{
+  g_return_val_if_fail (table != NULL, 0);
+  return table->columns->len;
+}
+
+const VpReportCell *
+vp_report_table_get_row (const VpReportTable *table,
+                         guint                row)
+{
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (row < table->rows->len, NULL);
+  return table->rows->pdata[row];
+}
+
+/* The index of the column named @key, or -1. */
+int
+vp_report_table_column (const VpReportTable *table,
+                        const char          *key)
+{
+  g_return_val_if_fail (table != NULL, -1);
+  g_return_val_if_fail (key != NULL, -1);
+
+  for (guint c = 0; c < table->columns->len; c++)
+    if (g_str_equal (((VpReportColumn *) table->columns->pdata[c])->key, key))
+      return c;
+  return -1;
+}
+
+/* @value as shown for @type: money and energy are hundredths with two decimals
+ * ("1234.50"), percent hundredths of a percent ("98.76%"), counts whole numbers. */
+char *
+vp_report_format_value (VpReportColumnType type,
+                        gint64             value)
+{
+  switch (type)
+    {
+    case VP_REPORT_MONEY:
+    case VP_REPORT_ENERGY:
+      /* Both are fixed-point hundredths; vp_money_format() prints exactly that. */
+      return vp_money_format (value);
+    case VP_REPORT_PERCENT:
+      {
+        g_autofree char *number = vp_money_format (value);
+
+        return g_strconcat (number, "%", NULL);
+      }
+    case VP_REPORT_COUNT:
+    case VP_REPORT_TEXT:
+    default:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    }
+}
+
+/* The cell as shown: its text when it has one (text columns, "—" for no value),
+ * else its formatted value. */
+char *
+vp_report_table_format (const VpReportTable *table,
+                        guint                row,
+                        guint                column)
+{
+  const VpReportCell *cells;
+  const VpReportColumn *col;
+
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (row < table->rows->len, NULL);
+  g_return_val_if_fail (column < table->columns->len, NULL);
+
+  cells = table->rows->pdata[row];
+  col = table->columns->pdata[column];
+  if (col->type == VP_REPORT_TEXT || cells[column].text != NULL)
+    return g_strdup (cells[column].text != NULL ? cells[column].text : "");
+  return vp_report_format_value (col->type, cells[column].value);
+}
+
+/* The totals row's cell: the formatted total, "合计 Total" in the first column when
+ * that has no total of its own, else "". */
+char *
+vp_report_table_format_total (const VpReportTable *table,
+                              guint                column)
+{
+  const VpReportColumn *col;
+
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (column < table->columns->len, NULL);
+
+  col = table->columns->pdata[column];
+  if (col->total && col->type != VP_REPORT_TEXT)
+    return vp_report_format_value (col->type, table->totals[column]);
+  return g_strdup (column == 0 ? "合计 Total" : "");
+}
+
+/* Runs @sql (bound by bind_query) and appends one row per result row; result column i
+ * fills table column @first + i. A NULL in a number column shows "—". */
+static gboolean
+fill_rows (Query          *q,
+           VpReportTable  *t,
+           const char     *sql,
+           const Period   *period,
+           guint           first,
+           GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc;
+
+  vp_database_lock (q->db);
+  stmt = vp_database_prepare (q->db, sql, error);
+  if (stmt == NULL)
+    {
+      vp_database_unlock (q->db);
+      return FALSE;
+    }
+  bind_query (stmt, q, period);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VpReportCell *cells = table_add_row (t);
+      int n = MIN ((guint) sqlite3_column_count (stmt), t->columns->len - first);
+
+      for (int i = 0; i < n; i++)
+        {
+          const VpReportColumn *col = t->columns->pdata[first + i];
+          VpReportCell *cell = &cells[first + i];
+
+          if (col->type == VP_REPORT_TEXT)
+            cell->text = g_strdup ((const char *) sqlite3_column_text (stmt, i));
+          else if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
+            cell->text = g_strdup ("—");
+          else
+            cell->value = sqlite3_column_int64 (stmt, i);
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  vp_database_unlock (q->db);
+  return ok;
+}
+
+/* (@part − @base) / @base in 0.01 %, rounded half away from zero. */
+static gint64
+change_bp (gint64 part,
+           gint64 base)
+{
+  gint64 num = (part - base) * 10000;
+
+  return (2 * num + (num >= 0 ? base : -base)) / (2 * base);
+}
+
+static gint64
+ratio_bp (gint64 part,
+          gint64 whole)
+{
+  return whole > 0 ? (2 * part * 10000 + whole) / (2 * whole) : 0;
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Charts from table columns                                                       */
+
+static void
+chart_from_columns (VpReportTable *t,
+                    VpChartKind    kind,
+                    const char    *title,
+                    const char    *unit,
+                    const char    *keys[],
+                    guint          n_keys,
+                    guint          max_categories)
+{
+  VpChart *chart = vp_chart_new (kind, title, unit, 100);
+  int columns[4];
+
+  g_assert (n_keys <= G_N_ELEMENTS (columns));
+  for (guint k = 0; k < n_keys; k++)
+    {
+      columns[k] = vp_report_table_column (t, keys[k]);
+      g_assert (columns[k] >= 0);
+      vp_chart_add_series (chart, ((VpReportColumn *) t->columns->pdata[columns[k]])->title);
+    }
+  for (guint r = 0; r < t->rows->len && r < max_categories; r++)
+    {
+      const VpReportCell *cells = t->rows->pdata[r];
+      guint cat = vp_chart_add_category (chart, cells[0].text ? cells[0].text : "");
+
+      for (guint k = 0; k < n_keys; k++)
+        if (cells[columns[k]].text == NULL)
+          vp_chart_set_value (chart, k, cat, cells[columns[k]].value);
+    }
+  t->chart = chart;
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Revenue and shifts: the ledger                                                  */
+
+#define LEDGER_FROM \
+  " FROM ledger l JOIN accounts a ON a.id = l.account_id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id" \
+  " LEFT JOIN operators o ON o.id = l.operator_id"
+
+#define LEDGER_FILTER \
+  " WHERE l.created_at >= :from AND l.created_at < :to" \
+  " AND (:operator IS NULL OR l.operator_id = :operator)" \
+  " AND (:account IS NULL OR l.account_id = :account)" \
+  " AND (:site IS NULL OR s.name = :site) AND (:building IS NULL OR b.name = :building)"
+
+#define SUM_KIND(k) "COALESCE (SUM (CASE WHEN l.kind = '" k "' THEN l.amount ELSE 0 END), 0)"
+
+#define METHOD_LABEL \
+  "CASE l.method WHEN 'cash' THEN '现金 Cash' WHEN 'card' THEN '银行卡 Card'" \
+  " WHEN 'wechat' THEN '微信 WeChat Pay' WHEN 'alipay' THEN '支付宝 Alipay'" \
+  " ELSE '非收款 No payment' END"
+
+#define METHOD_ORDER \
+  "CASE l.method WHEN 'cash' THEN 1 WHEN 'card' THEN 2 WHEN 'wechat' THEN 3" \
+  " WHEN 'alipay' THEN 4 ELSE 5 END"
+
+/* The money a counter takes in and pays out: top-ups, refunds and reversals. Fees,
+ * adjustments and charges move balances, not cash, so revenue leaves them out. */
+#define REVENUE_KINDS " AND l.kind IN ('topup', 'refund', 'reversal')"
+
+typedef struct
+{
+  const char *title;      /* of the grouping column */
+  const char *group_sql;  /* the grouping expression */
+  VpChartKind chart;
+  gboolean    has_chart;
+} RevenueSpec;
+
+static const RevenueSpec revenue_daily = {
+  "日期 Date", "strftime ('%Y-%m-%d', l.created_at, 'localtime')", VP_CHART_LINE, TRUE };
+static const RevenueSpec revenue_monthly = {
+  "月份 Month", "strftime ('%Y-%m', l.created_at, 'localtime')", VP_CHART_BAR, TRUE };
+static const RevenueSpec revenue_yearly = {
+  "年份 Year", "strftime ('%Y', l.created_at, 'localtime')", VP_CHART_BAR, TRUE };
+static const RevenueSpec revenue_cashier = {
+  "收款员 Cashier", "COALESCE (o.name || ' (' || o.login || ')', '系统 System')",
+  VP_CHART_BAR, FALSE };
+static const RevenueSpec revenue_method = {
+  "支付方式 Payment method", METHOD_LABEL, VP_CHART_BAR, FALSE };
+static const RevenueSpec revenue_site = {
+  "园区 Site", "COALESCE (s.name, '无房间 No room')", VP_CHART_BAR, FALSE };
+static const RevenueSpec revenue_building = {
+  "楼栋 Building", "COALESCE (s.name || ' / ' || b.name, '无房间 No room')",
+  VP_CHART_BAR, FALSE };
+static const RevenueSpec revenue_tariff = {
+  "电价 Tariff", "COALESCE (a.tariff, '无电价 No tariff')", VP_CHART_BAR, FALSE };
+
+static VpReportTable *
+query_revenue (Query         *q,
+               gconstpointer  data,
+               GError       **error)
+{
+  const RevenueSpec *spec = data;
+  const ColumnSpec columns[] = {
+    { "group", spec->title, VP_REPORT_TEXT, FALSE },
+    { "count", "笔数 Count", VP_REPORT_COUNT, TRUE },
+    { "topups", "充值 Top-ups", VP_REPORT_MONEY, TRUE },
+    { "refunds", "退款 Refunds", VP_REPORT_MONEY, TRUE },
+    { "reversals", "冲正 Reversals", VP_REPORT_MONEY, TRUE },
+    { "net", "净收款 Net received", VP_REPORT_MONEY, TRUE },
+  };
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+  g_autofree char *sql = NULL;
+
+  sql = g_strdup_printf ("SELECT %s AS g, COUNT (*), " SUM_KIND ("topup") ", "
+                         SUM_KIND ("refund") ", " SUM_KIND ("reversal") ", SUM (l.amount)"
+                         LEDGER_FROM LEDGER_FILTER REVENUE_KINDS
+                         " GROUP BY g ORDER BY MIN (%s), g",
+                         spec->group_sql,
+                         spec->group_sql == revenue_method.group_sql ? METHOD_ORDER : "0");
+  if (!fill_rows (q, t, sql, &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+  if (spec->has_chart && t->rows->len > 0)
+    {
+      const char *keys[] = { "net" };
+
+      chart_from_columns (t, spec->chart, "净收款 Net received", "元 yuan", keys, 1, 400);
+    }
+  return g_steal_pointer (&t);
+}
+
+/* Every ledger row of the period, for auditors. */
+static VpReportTable *
+query_journal (Query         *q,
+               gconstpointer  data,
+               GError       **error)
+{
+  static const ColumnSpec columns[] = {
+    { "time", "时间 Time", VP_REPORT_TEXT, FALSE },
+    { "receipt", "收据 Receipt", VP_REPORT_TEXT, FALSE },
+    { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+    { "kind", "类型 Kind", VP_REPORT_TEXT, FALSE },
+    { "method", "方式 Method", VP_REPORT_TEXT, FALSE },
+    { "operator", "操作员 Operator", VP_REPORT_TEXT, FALSE },
+    { "amount", "金额 Amount", VP_REPORT_MONEY, TRUE },
+  };
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+
+  if (!fill_rows (q, t,
+                  "SELECT strftime ('%Y-%m-%d %H:%M:%S', l.created_at, 'localtime'), l.receipt,"
+                  " a.number, l.kind, l.method, COALESCE (o.login, '系统 System'), l.amount"
+                  LEDGER_FROM LEDGER_FILTER " ORDER BY l.id",
+                  &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+  return g_steal_pointer (&t);
+}
+
+/* The shifts a shift report covers: the one asked for, else those opened in the
+ * period (by the operator, when one is given). */
+#define SHIFT_SET \
+  " (SELECT id FROM shifts WHERE (:shift IS NOT NULL AND id = :shift)" \
+  " OR (:shift IS NULL AND opened_at >= :from AND opened_at < :to" \
+  " AND (:operator IS NULL OR operator_id = :operator)))"
+
+/* Z report: the shift's movements by payment method, then the drawer. */
+static VpReportTable *
+query_shift_z (Query         *q,
+               gconstpointer  data,
+               GError       **error)
+{
+  static const ColumnSpec columns[] = {
+    { "method", "支付方式 Payment method", VP_REPORT_TEXT, FALSE },
+    { "count", "笔数 Count", VP_REPORT_COUNT, TRUE },
+    { "topups", "充值 Top-ups", VP_REPORT_MONEY, TRUE },
+    { "refunds", "退款 Refunds", VP_REPORT_MONEY, TRUE },
+    { "reversals", "冲正 Reversals", VP_REPORT_MONEY, TRUE },
+    { "other", "费用调账 Fees, adjustments", VP_REPORT_MONEY, TRUE },
+    { "net", "合计 Net", VP_REPORT_MONEY, TRUE },
+  };
+  static const char drawer_sql[] =
+    "SELECT COUNT (*), COALESCE (SUM (sh.float), 0), COALESCE (SUM (sh.closed_at IS NULL), 0),"
+    " COALESCE (SUM (sh.counted), 0), COALESCE (SUM (sh.over_short), 0),"
+    " (SELECT COALESCE (SUM (amount), 0) FROM ledger WHERE method = 'cash' AND shift_id IN" SHIFT_SET "),"
+    " (SELECT MIN (receipt) FROM ledger WHERE shift_id IN" SHIFT_SET "),"
+    " (SELECT MAX (receipt) FROM ledger WHERE shift_id IN" SHIFT_SET "),"
+    " (SELECT COUNT (receipt) FROM ledger WHERE shift_id IN" SHIFT_SET "),"
+    " (SELECT COUNT (*) FROM ledger WHERE kind = 'refund' AND shift_id IN" SHIFT_SET "),"
+    " (SELECT COUNT (*) FROM ledger WHERE kind = 'reversal' AND shift_id IN" SHIFT_SET "),"
+    " CASE WHEN COUNT (*) <= 8 THEN group_concat (sh.id, ', ')"
+    "  ELSE MIN (sh.id) || ' – ' || MAX (sh.id) END,"
+    " (SELECT group_concat (DISTINCT o.name) FROM operators o JOIN shifts x ON x.operator_id = o.id"
+    "  WHERE x.id IN" SHIFT_SET "),"
+    " MIN (sh.opened_at), MAX (sh.closed_at)"
+    " FROM shifts sh WHERE sh.id IN" SHIFT_SET;
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!fill_rows (q, t,
+                  "SELECT " METHOD_LABEL ", COUNT (*), " SUM_KIND ("topup") ", "
+                  SUM_KIND ("refund") ", " SUM_KIND ("reversal") ","
+                  " COALESCE (SUM (CASE WHEN l.kind IN ('fee', 'adjustment', 'charge')"
+                  " THEN l.amount ELSE 0 END), 0), SUM (l.amount)"
+                  " FROM ledger l WHERE l.shift_id IN" SHIFT_SET
+                  " GROUP BY l.method ORDER BY " METHOD_ORDER,
+                  &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+
+  vp_database_lock (q->db);
+  stmt = vp_database_prepare (q->db, drawer_sql, error);
+  if (stmt != NULL)
+    {
+      bind_query (stmt, q, &q->period);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 n_shifts = sqlite3_column_int64 (stmt, 0);
+          gint64 float_amount = sqlite3_column_int64 (stmt, 1);
+          gint64 n_open = sqlite3_column_int64 (stmt, 2);
+          gint64 cash = sqlite3_column_int64 (stmt, 5);
+          const char *first = (const char *) sqlite3_column_text (stmt, 6);
+          const char *shifts = (const char *) sqlite3_column_text (stmt, 11);
+          const char *cashiers = (const char *) sqlite3_column_text (stmt, 12);
+
+          table_add_note (t, "班次 Shifts", g_strdup_printf ("%" G_GINT64_FORMAT " (%s)",
+                                                           n_shifts, shifts ? shifts : "—"));
+          table_add_note (t, "收款员 Cashiers", g_strdup (cashiers ? cashiers : "—"));
+          table_add_note (t, "备用金 Float", vp_money_format (float_amount));
+          table_add_note (t, "现金净额 Net cash", vp_money_format (cash));
+          table_add_note (t, "应有现金 Expected cash", vp_money_format (float_amount + cash));
+          if (n_open > 0 || n_shifts == 0)
+            {
+              table_add_note (t, "实点现金 Counted cash", g_strdup ("未结班 Shift still open"));
+              table_add_note (t, "长短款 Over/short", g_strdup ("—"));
+            }
+          else
+            {
+              table_add_note (t, "实点现金 Counted cash",
+                              vp_money_format (sqlite3_column_int64 (stmt, 3)));
+              table_add_note (t, "长短款 Over/short",
+                              vp_money_format (sqlite3_column_int64 (stmt, 4)));
+            }
+          table_add_note (t, "收据号段 Receipt numbers",
+                          first != NULL
+                            ? g_strdup_printf ("%s – %s (%" G_GINT64_FORMAT ")", first,
+                                               (const char *) sqlite3_column_text (stmt, 7),
+                                               (gint64) sqlite3_column_int64 (stmt, 8))
+                            : g_strdup ("—"));
+          table_add_note (t, "退款笔数 Refunds",
+                          g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 9)));
+          table_add_note (t, "冲正笔数 Reversals",
+                          g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 10)));
+          ok = TRUE;
+        }
+      else
+        vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
+      sqlite3_reset (stmt);
+    }
+  vp_database_unlock (q->db);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&t);
+}
+
+/* One row per shift opened in the period. */
+static VpReportTable *
+query_shift_list (Query         *q,
+                  gconstpointer  data,
+                  GError       **error)
+{
+  static const ColumnSpec columns[] = {
+    { "shift", "班次 Shift", VP_REPORT_TEXT, FALSE },
+    { "cashier", "收款员 Cashier", VP_REPORT_TEXT, FALSE },
+    { "opened", "开班 Opened", VP_REPORT_TEXT, FALSE },
+    { "closed", "结班 Closed", VP_REPORT_TEXT, FALSE },
+    { "topups", "充值 Top-ups", VP_REPORT_MONEY, TRUE },
+    { "refunds", "退款 Refunds", VP_REPORT_MONEY, TRUE },
+    { "reversals", "冲正 Reversals", VP_REPORT_MONEY, TRUE },
+    { "net", "合计 Net", VP_REPORT_MONEY, TRUE },
+    { "expected", "应有现金 Expected", VP_REPORT_MONEY, TRUE },
+    { "counted", "实点 Counted", VP_REPORT_MONEY, TRUE },
+    { "over_short", "长短款 Over/short", VP_REPORT_MONEY, TRUE },
+  };
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+
+  if (!fill_rows (q, t,
+                  "SELECT sh.id, o.name, strftime ('%Y-%m-%d %H:%M', sh.opened_at, 'localtime'),"
+                  " COALESCE (strftime ('%Y-%m-%d %H:%M', sh.closed_at, 'localtime'), '未结 Open'),"
+                  " " SUM_KIND ("topup") ", " SUM_KIND ("refund") ", " SUM_KIND ("reversal") ","
+                  " COALESCE (SUM (l.amount), 0),"
+                  " sh.float + COALESCE (SUM (CASE WHEN l.method = 'cash' THEN l.amount END), 0),"
+                  " sh.counted, sh.over_short"
+                  " FROM shifts sh LEFT JOIN operators o ON o.id = sh.operator_id"
+                  " LEFT JOIN ledger l ON l.shift_id = sh.id"
+                  " WHERE sh.id IN" SHIFT_SET " GROUP BY sh.id ORDER BY sh.id",
+                  &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+  return g_steal_pointer (&t);
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Accounts: balances are the ledger sums                                          */
+
+#define ACCOUNT_FROM \
+  " FROM accounts a JOIN customers c ON c.id = a.customer_id" \
+  " LEFT JOIN (SELECT account_id, SUM (amount) AS balance FROM ledger GROUP BY account_id)" \
+  "   bal ON bal.account_id = a.id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id"
+
+#define ACCOUNT_FILTER \
+  " (:account IS NULL OR a.id = :account)" \
+  " AND (:site IS NULL OR s.name = :site) AND (:building IS NULL OR b.name = :building)"
+
+#define STATUS_LABEL \
+  "CASE a.status WHEN 'open' THEN '正常 Open' WHEN 'suspended' THEN '暂停 Suspended'" \
+  " ELSE '已销户 Closed' END"
+
+#define ACTIVE_METERS \
+  "(SELECT group_concat (m.address, ' ') FROM meters m" \
+  " WHERE m.account_id = a.id AND m.status = 'active')"
+
+typedef struct
+{
+  const ColumnSpec *columns;
+  guint             n_columns;
+  const char       *sql;
+} SqlSpec;
+
+static const ColumnSpec arrears_columns[] = {
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+  { "status", "状态 Status", VP_REPORT_TEXT, FALSE },
+  { "balance", "余额 Balance", VP_REPORT_MONEY, TRUE },
+};
+
+static const SqlSpec arrears_spec = {
+  arrears_columns, G_N_ELEMENTS (arrears_columns),
+  "SELECT a.number, c.name, r.label, " STATUS_LABEL ", COALESCE (bal.balance, 0)"
+  ACCOUNT_FROM " WHERE COALESCE (bal.balance, 0) < 0 AND" ACCOUNT_FILTER
+  " ORDER BY COALESCE (bal.balance, 0), a.number"
+};
+
+static const ColumnSpec low_balance_columns[] = {
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+  { "level", "级别 Level", VP_REPORT_TEXT, FALSE },
+  { "alarm1", "告警1 Alarm 1", VP_REPORT_MONEY, FALSE },
+  { "balance", "余额 Balance", VP_REPORT_MONEY, TRUE },
+};
+
+static const SqlSpec low_balance_spec = {
+  low_balance_columns, G_N_ELEMENTS (low_balance_columns),
+  "SELECT a.number, c.name, r.label,"
+  " CASE WHEN COALESCE (bal.balance, 0) <= a.trip THEN '已到跳闸 At trip'"
+  " WHEN COALESCE (bal.balance, 0) < a.alarm2 THEN '低于告警2 Below alarm 2'"
+  " ELSE '低于告警1 Below alarm 1' END, a.alarm1, COALESCE (bal.balance, 0)"
+  ACCOUNT_FROM " WHERE a.status <> 'closed' AND COALESCE (bal.balance, 0) < a.alarm1 AND"
+  ACCOUNT_FILTER " ORDER BY COALESCE (bal.balance, 0), a.number"
+};
+
+static const ColumnSpec tripped_columns[] = {
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+  { "meters", "表号 Meters", VP_REPORT_TEXT, FALSE },
+  { "since", "跳闸时间 Tripped at", VP_REPORT_TEXT, FALSE },
+  { "balance", "余额 Balance", VP_REPORT_MONEY, FALSE },
+};
+
+static const SqlSpec tripped_spec = {
+  tripped_columns, G_N_ELEMENTS (tripped_columns),
+  "SELECT a.number, c.name, r.label, " ACTIVE_METERS ","
+  " (SELECT strftime ('%Y-%m-%d %H:%M', MAX (created_at), 'localtime') FROM commands"
+  "  WHERE account_id = a.id AND action = 'trip'), COALESCE (bal.balance, 0)"
+  ACCOUNT_FROM " JOIN account_control ac ON ac.account_id = a.id"
+  " WHERE ac.tripped = 1 AND" ACCOUNT_FILTER " ORDER BY a.number"
+};
+
+static const ColumnSpec keep_power_columns[] = {
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+  { "meters", "表号 Meters", VP_REPORT_TEXT, FALSE },
+  { "reason", "原因 Reason", VP_REPORT_TEXT, FALSE },
+  { "balance", "余额 Balance", VP_REPORT_MONEY, FALSE },
+};
+
+static const SqlSpec keep_power_spec = {
+  keep_power_columns, G_N_ELEMENTS (keep_power_columns),
+  "SELECT a.number, c.name, r.label, " ACTIVE_METERS ", ac.keep_power_reason,"
+  " COALESCE (bal.balance, 0)"
+  ACCOUNT_FROM " JOIN account_control ac ON ac.account_id = a.id"
+  " WHERE ac.keep_power = 1 AND" ACCOUNT_FILTER " ORDER BY a.number"
+};
+
+/* Logs */
+static const ColumnSpec audit_columns[] = {
+  { "time", "时间 Time", VP_REPORT_TEXT, FALSE },
+  { "operator", "操作员 Operator", VP_REPORT_TEXT, FALSE },
+  { "action", "操作 Action", VP_REPORT_TEXT, FALSE },
+  { "object", "对象 Object", VP_REPORT_TEXT, FALSE },
+  { "detail", "内容 Detail", VP_REPORT_TEXT, FALSE },
+};
+
+static const SqlSpec audit_spec = {
+  audit_columns, G_N_ELEMENTS (audit_columns),
+  "SELECT strftime ('%Y-%m-%d %H:%M:%S', au.time, 'localtime'),"
+  " COALESCE (o.login, '系统 System'), au.action, au.object,"
+  " substr (COALESCE (au.after, ''), 1, 160)"
+  " FROM audit au LEFT JOIN operators o ON o.id = au.operator_id"
+  " WHERE au.time >= :from AND au.time < :to"
+  " AND (:operator IS NULL OR au.operator_id = :operator)"
+  " AND (:account_number IS NULL OR au.object = 'account:' || :account_number)"
+  " ORDER BY au.id"
+};
+
+static const ColumnSpec alarm_columns[] = {
+  { "time", "时间 Time", VP_REPORT_TEXT, FALSE },
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
+  { "event", "事件 Event", VP_REPORT_TEXT, FALSE },
+  { "detail", "内容 Detail", VP_REPORT_TEXT, FALSE },
+  { "balance", "余额 Balance", VP_REPORT_MONEY, FALSE },
+  { "threshold", "阈值 Threshold", VP_REPORT_MONEY, FALSE },
+};
+
+static const SqlSpec alarm_spec = {
+  alarm_columns, G_N_ELEMENTS (alarm_columns),
+  "SELECT strftime ('%Y-%m-%d %H:%M:%S', t, 'localtime'), number, meter, event, detail,"
+  " balance, threshold FROM ("
+  " SELECT al.created_at AS t, a.number AS number, NULL AS meter,"
+  "  CASE al.level WHEN 'alarm1' THEN '余额告警1 Balance alarm 1'"
+  "  WHEN 'alarm2' THEN '余额告警2 Balance alarm 2' ELSE '到达跳闸 Trip level' END AS event,"
+  "  NULL AS detail, al.balance AS balance, al.threshold AS threshold, a.id AS account_id,"
+  "  al.id AS seq"
+  "  FROM alarms al JOIN accounts a ON a.id = al.account_id"
+  " UNION ALL"
+  " SELECT an.created_at, a.number, m.address,"
+  "  CASE an.kind WHEN 'backwards' THEN '读数倒走 Reading went backwards'"
+  "  ELSE '读数跳变 Reading jumped' END, an.detail, NULL, NULL, a.id, an.id"
+  "  FROM anomalies an JOIN meters m ON m.id = an.meter_id JOIN accounts a ON a.id = m.account_id)"
+  " WHERE t >= :from AND t < :to AND (:account IS NULL OR account_id = :account)"
+  " ORDER BY t, seq"
+};
+
+static const ColumnSpec command_columns[] = {
+  { "time", "时间 Time", VP_REPORT_TEXT, FALSE },
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
+  { "action", "命令 Action", VP_REPORT_TEXT, FALSE },
+  { "state", "状态 State", VP_REPORT_TEXT, FALSE },
+  { "origin", "来源 Origin", VP_REPORT_TEXT, FALSE },
+  { "operator", "操作员 Operator", VP_REPORT_TEXT, FALSE },
+  { "attempts", "次数 Attempts", VP_REPORT_COUNT, FALSE },
+  { "reason", "原因 Reason", VP_REPORT_TEXT, FALSE },
+};
+
+static const SqlSpec command_spec = {
+  command_columns, G_N_ELEMENTS (command_columns),
+  "SELECT strftime ('%Y-%m-%d %H:%M:%S', cm.created_at, 'localtime'), a.number, m.address,"
+  " cm.action, cm.state, cm.origin, COALESCE (o.login, '系统 System'), cm.attempts,"
+  " cm.reason || COALESCE (' — ' || cm.last_error, '')"
+  " FROM commands cm JOIN accounts a ON a.id = cm.account_id"
+  " JOIN meters m ON m.id = cm.meter_id LEFT JOIN operators o ON o.id = cm.operator_id"
+  " WHERE cm.created_at >= :from AND cm.created_at < :to"
+  " AND (:operator IS NULL OR cm.operator_id = :operator)"
+  " AND (:account IS NULL OR cm.account_id = :account)"
+  " ORDER BY cm.id"
+};
+
+/* A report that is one SELECT whose columns are the table's. */
+static VpReportTable *
+query_sql (Query         *q,
+           gconstpointer  data,
+           GError       **error)
+{
+  const SqlSpec *spec = data;
+  g_autoptr(VpReportTable) t = table_new (q, spec->columns, spec->n_columns);
+
+  if (!fill_rows (q, t, spec->sql, &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+  table_add_note (t, "行数 Rows", g_strdup_printf ("%u", t->rows->len));
+  return g_steal_pointer (&t);
+}
+
+/* Meters that did not answer at their last attempt or were never reached, and the
+ * share of active meters that did. */
+static VpReportTable *
+query_offline (Query         *q,
+               gconstpointer  data,
+               GError       **error)
+{
+  static const ColumnSpec columns[] = {
+    { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
+    { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+    { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+    { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+    { "last_contact", "最后通讯 Last contact", VP_REPORT_TEXT, FALSE },
+    { "failures", "连续失败 Failures", VP_REPORT_COUNT, FALSE },
+    { "error", "错误 Error", VP_REPORT_TEXT, FALSE },
+  };
+#define METER_FROM \
+  " FROM meters m JOIN accounts a ON a.id = m.account_id JOIN customers c ON c.id = a.customer_id" \
+  " LEFT JOIN meter_state ms ON ms.meter_id = m.id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id" \
+  " WHERE m.status = 'active' AND a.status <> 'closed' AND" ACCOUNT_FILTER
+#define METER_OFFLINE \
+  " (ms.meter_id IS NULL OR ms.last_contact = 0 OR ms.failures > 0)"
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+  VpReportTable *counts;
+  const VpReportCell *cells;
+  static const ColumnSpec count_columns[] = {
+    { "meters", "", VP_REPORT_COUNT, FALSE },
+    { "offline", "", VP_REPORT_COUNT, FALSE },
+  };
+
+  if (!fill_rows (q, t,
+                  "SELECT m.address, a.number, c.name, r.label,"
+                  " CASE WHEN COALESCE (ms.last_contact, 0) = 0 THEN '从未 Never'"
+                  " ELSE strftime ('%Y-%m-%d %H:%M', ms.last_contact, 'unixepoch', 'localtime') END,"
+                  " COALESCE (ms.failures, 0), ms.last_error"
+                  METER_FROM " AND" METER_OFFLINE " ORDER BY m.address",
+                  &q->period, 0, error))
+    return NULL;
+  table_finish (t);
+
+  counts = table_new (q, count_columns, G_N_ELEMENTS (count_columns));
+  if (!fill_rows (q, counts,
+                  "SELECT COUNT (*), COALESCE (SUM (" METER_OFFLINE "), 0)" METER_FROM,
+                  &q->period, 0, error))
+    {
+      vp_report_table_free (counts);
+      return NULL;
+    }
+  cells = counts->rows->pdata[0];
+  table_add_note (t, "在用电表 Active meters", g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                            cells[0].value));
+  table_add_note (t, "在线 Online", g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   cells[0].value - cells[1].value));
+  table_add_note (t, "离线 Offline", g_strdup_printf ("%" G_GINT64_FORMAT, cells[1].value));
+  table_add_note (t, "在线率 Online rate",
+                  vp_report_format_value (VP_REPORT_PERCENT,
+                                          ratio_bp (cells[0].value - cells[1].value,
+                                                    cells[0].value)));
+  vp_report_table_free (counts);
+#undef METER_FROM
+#undef METER_OFFLINE
+  return g_steal_pointer (&t);
+}
+
+/* Money-prepaid meters whose own balance differs from the station's (the engine's
+ * vp_engine_reconcile(), every difference of a fen or more). */
+static VpReportTable *
+query_reconcile (Query         *q,
+                 gconstpointer  data,
+                 GError       **error)
+{
+  static const ColumnSpec columns[] = {
+    { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+    { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+    { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
+    { "read_at", "读表时间 Read at", VP_REPORT_TEXT, FALSE },
+    { "meter_balance", "表内余额 Meter balance", VP_REPORT_MONEY, TRUE },
+    { "station_balance", "系统余额 Station balance", VP_REPORT_MONEY, TRUE },
+    { "difference", "差额 Difference", VP_REPORT_MONEY, TRUE },
+  };
+  g_autoptr(VpReportTable) t = table_new (q, columns, G_N_ELEMENTS (columns));
+  g_autoptr(GPtrArray) rows = vp_engine_reconcile (q->db, 0, error);
+
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpReconcileRow *row = rows->pdata[i];
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (row->read_at);
+      VpReportCell *cells;
+
+      if (q->params->account != NULL && g_strcmp0 (q->params->account, row->account) != 0)
+        continue;
+      cells = table_add_row (t);
+      cells[0].text = g_strdup (row->account);
+      cells[1].text = g_strdup (row->name);
+      cells[2].text = g_strdup (row->meter_address);
+      cells[3].text = when ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("—");
+      cells[4].value = row->meter_balance;
+      cells[5].value = row->station_balance;
+      cells[6].value = row->difference;
+    }
+  table_finish (t);
+  return g_steal_pointer (&t);
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Consumption: the engine's readings                                              */
+
+/* Readings of the period plus, per meter, the last good one before it, so the first
+ * interval's time-of-use deltas have a start. Register deltas × CT·PT give 尖峰平谷
+ * (t1..t4, DL/T 645 tariff registers 1–4); consumption is what the engine charged. */
+#define READINGS_WINDOW \
+  "WITH base AS (" \
+  " SELECT id, meter_id, meter_time, station_time, status, consumption, t1, t2, t3, t4" \
+  " FROM readings WHERE status <> 'anomaly' AND station_time >= :from_s AND station_time < :to_s" \
+  " UNION ALL" \
+  " SELECT p.id, p.meter_id, p.meter_time, p.station_time, 'before', 0, p.t1, p.t2, p.t3, p.t4" \
+  " FROM meters m2 JOIN readings p ON p.id = (SELECT q.id FROM readings q" \
+  "  WHERE q.meter_id = m2.id AND q.status <> 'anomaly' AND q.station_time < :from_s" \
+  "  ORDER BY q.meter_time DESC LIMIT 1)" \
+  "), win AS (" \
+  " SELECT b.*, (b.t1 - LAG (b.t1) OVER w) AS d1, (b.t2 - LAG (b.t2) OVER w) AS d2," \
+  "  (b.t3 - LAG (b.t3) OVER w) AS d3, (b.t4 - LAG (b.t4) OVER w) AS d4 FROM base b" \
+  " WINDOW w AS (PARTITION BY b.meter_id ORDER BY b.meter_time, b.id))"
+
+#define CONSUMPTION_FROM \
+  " FROM win rd JOIN meters m ON m.id = rd.meter_id JOIN accounts a ON a.id = m.account_id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id" \
+  " WHERE rd.status = 'charged' AND" ACCOUNT_FILTER
+
+typedef struct
+{
+  const char *key_sql;      /* grouping expression; @SHIFT@ stands where last year's
+                               pass adds the "+1 year" modifier */
+  gboolean    by_time;
+  guint       n_labels;
+  ColumnSpec  labels[3];
+  const char *label_sql;    /* n_labels expressions after the key (may be "") */
+  VpChartKind chart;
+} ConsumptionSpec;
+
+static const ConsumptionSpec consumption_meter = {
+  "m.address || '/' || a.number", FALSE, 3,
+  { { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
+    { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+    { "room", "房间 Room", VP_REPORT_TEXT, FALSE } },
+  "m.address, a.number, r.label", VP_CHART_BAR };
+static const ConsumptionSpec consumption_room = {
+  "COALESCE (r.label, '—')", FALSE, 2,
+  { { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
+    { "building", "楼栋 Building", VP_REPORT_TEXT, FALSE } },
+  "COALESCE (r.label, '—'), b.name", VP_CHART_BAR };
+static const ConsumptionSpec consumption_building = {
+  "COALESCE (s.name || ' / ' || b.name, '无房间 No room')", FALSE, 1,
+  { { "building", "楼栋 Building", VP_REPORT_TEXT, FALSE } },
+  "COALESCE (s.name || ' / ' || b.name, '无房间 No room')", VP_CHART_BAR };
+static const ConsumptionSpec consumption_daily = {
+  "strftime ('%Y-%m-%d', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
+  { { "date", "日期 Date", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_LINE };
+static const ConsumptionSpec consumption_monthly = {
+  "strftime ('%Y-%m', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
+  { { "month", "月份 Month", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_BAR };
+static const ConsumptionSpec consumption_yearly = {
+  "strftime ('%Y', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
+  { { "year", "年份 Year", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_BAR };
+
+static char *
+consumption_key (const ConsumptionSpec *spec,
+                 gboolean               last_year)
+{
+  g_autoptr(GString) key = g_string_new (spec->key_sql);
+
+  /* Last year's buckets are named as this year's, so the two passes line up. */
+  g_string_replace (key, "@SHIFT@", spec->by_time && last_year ? ", '+1 year'" : "", 0);
+  return g_string_free (g_steal_pointer (&key), FALSE);
+}
+
+#define ROW_KEY(cells) ((cells)[0].text != NULL ? (cells)[0].text : "")
+
+/* Time buckets sort as text ("2026-03" < "2026-11"). */
+static int
+compare_row_keys (gconstpointer a,
+                  gconstpointer b)
+{
+  const VpReportCell *ra = *(VpReportCell * const *) a;
+  const VpReportCell *rb = *(VpReportCell * const *) b;
+
+  return strcmp (ROW_KEY (ra), ROW_KEY (rb));
+}
+
+static VpReportTable *
+query_consumption (Query         *q,
+                   gconstpointer  data,
+                   GError       **error)
+{
+  const ConsumptionSpec *spec = data;
+  static const ColumnSpec figures[] = {
+    { "total", "用量 Consumption", VP_REPORT_ENERGY, TRUE },
+    { "sharp", "尖 Sharp", VP_REPORT_ENERGY, TRUE },
+    { "peak", "峰 Peak", VP_REPORT_ENERGY, TRUE },
+    { "flat", "平 Flat", VP_REPORT_ENERGY, TRUE },
+    { "valley", "谷 Valley", VP_REPORT_ENERGY, TRUE },
+    { "last_year", "去年同期 Last year", VP_REPORT_ENERGY, TRUE },
+    { "change", "同比 Change", VP_REPORT_PERCENT, FALSE },
+  };
+  ColumnSpec columns[G_N_ELEMENTS (figures) + 3];
+  guint n = 0, first_figure, c_total, c_last, c_change;
+  g_autoptr(VpReportTable) t = NULL;
+  g_autoptr(VpReportTable) prev = NULL;
+  g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *key_now = consumption_key (spec, FALSE);
+  g_autofree char *key_prev = consumption_key (spec, TRUE);
+  g_autofree char *sql = NULL;
+  g_autofree char *sql_prev = NULL;
+  static const ColumnSpec prev_columns[] = {
+    { "key", "", VP_REPORT_TEXT, FALSE },
+    { "total", "", VP_REPORT_ENERGY, FALSE },
+  };
+
+  /* The key is the first column (hidden from nobody: for entities it is the first
+   * label; for time buckets the bucket itself). */
+  if (spec->by_time)
+    columns[n++] = spec->labels[0];
+  else
+    for (guint i = 0; i < spec->n_labels; i++)
+      columns[n++] = spec->labels[i];
+  first_figure = n;
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    columns[n++] = figures[i];
+  c_total = first_figure;
+  c_last = first_figure + 5;
+  c_change = first_figure + 6;
+  t = table_new (q, columns, n);
+
+  sql = g_strdup_printf (READINGS_WINDOW
+                         " SELECT %s, SUM (rd.consumption), SUM (rd.d1 * m.multiplier),"
+                         " SUM (rd.d2 * m.multiplier), SUM (rd.d3 * m.multiplier),"
+                         " SUM (rd.d4 * m.multiplier)" CONSUMPTION_FROM
+                         " GROUP BY %s ORDER BY %s",
+                         spec->by_time ? key_now : spec->label_sql, key_now, key_now);
+  if (!fill_rows (q, t, sql, &q->period, 0, error))
+    return NULL;
+
+  /* Entity rows are keyed by their first label; a meter by address and account. */
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      VpReportCell *cells = t->rows->pdata[r];
+      g_autofree char *key = NULL;
+
+      if (spec == &consumption_meter)
+        key = g_strdup_printf ("%s/%s", ROW_KEY (cells), cells[1].text ? cells[1].text : "");
+      else
+        key = g_strdup (ROW_KEY (cells));
+      cells[c_last].text = g_strdup ("—");
+      cells[c_change].text = g_strdup ("—");
+      g_hash_table_insert (by_key, g_steal_pointer (&key), cells);
+    }
+
+  sql_prev = g_strdup_printf (READINGS_WINDOW " SELECT %s, SUM (rd.consumption)"
+                              CONSUMPTION_FROM " GROUP BY 1", key_prev);
+  prev = table_new (q, prev_columns, G_N_ELEMENTS (prev_columns));
+  if (!fill_rows (q, prev, sql_prev, &q->last_year, 0, error))
+    return NULL;
+
+  for (guint r = 0; r < prev->rows->len; r++)
+    {
+      const VpReportCell *p = prev->rows->pdata[r];
+      VpReportCell *cells = g_hash_table_lookup (by_key, ROW_KEY (p));
+
+      if (cells == NULL)
+        {
+          /* Only last year had readings: the row shows 0 now. */
+          if (!spec->by_time)
+            continue;
+          cells = table_add_row (t);
+          cells[0].text = g_strdup (ROW_KEY (p));
+          for (guint c = first_figure + 1; c < first_figure + 5; c++)
+            cells[c].text = g_strdup ("—");
+        }
+      g_clear_pointer (&cells[c_last].text, g_free);
+      cells[c_last].value = p->value;
+      if (p->value > 0 && cells[c_total].text == NULL)
+        {
+          g_clear_pointer (&cells[c_change].text, g_free);
+          cells[c_change].value = change_bp (cells[c_total].value, p->value);
+        }
+    }
+  if (spec->by_time)
+    g_ptr_array_sort (t->rows, compare_row_keys);
+  table_finish (t);
+  if (t->totals[c_last] > 0)
+    {
+      ((VpReportColumn *) t->columns->pdata[c_change])->total = TRUE;
+      t->totals[c_change] = change_bp (t->totals[c_total], t->totals[c_last]);
+    }
+
+  if (t->rows->len > 0)
+    {
+      const char *keys[] = { "total", "last_year" };
+
+      chart_from_columns (t, spec->chart, "本期与去年同期 This period and last year",
+                          "kWh", keys, 2, spec->by_time ? 400 : 20);
+    }
+  return g_steal_pointer (&t);
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Registry                                                                        */
+
+typedef struct
+{
+  VpReportInfo  info;      /* first: entries are handed out as VpReportInfo * */
+  VpReportTable *(*query) (Query *q, gconstpointer data, GError **error);
+  gconstpointer data;
+} Entry;
+
+#define PERIOD_FILTERS \
+  (VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR | VP_REPORT_PARAM_ACCOUNT \
+   | VP_REPORT_PARAM_SITE)
+#define SNAPSHOT_FILTERS (VP_REPORT_PARAM_ACCOUNT | VP_REPORT_PARAM_SITE)
+#define CONSUMPTION_FILTERS \
+  (VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_ACCOUNT | VP_REPORT_PARAM_SITE)
+
+static const Entry entries[] = {
+  { { "shift-z", "班次结账报表 (Z 报表)", "Shift summary (Z report)", "shift",
+      VP_REPORT_PARAM_SHIFT | VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR, "net" },
+    query_shift_z, NULL },
+  { { "shift-list", "班次一览", "Shifts", "shift",
+      VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR, "net" },
+    query_shift_list, NULL },
+  { { "revenue-daily", "收款日报", "Daily revenue", "revenue", PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_daily },
+  { { "revenue-monthly", "收款月报", "Monthly revenue", "revenue", PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_monthly },
+  { { "revenue-yearly", "收款年报", "Yearly revenue", "revenue", PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_yearly },
+  { { "revenue-cashier", "收款员收款统计", "Revenue by cashier", "revenue", PERIOD_FILTERS,
+      "net" },
+    query_revenue, &revenue_cashier },
+  { { "revenue-method", "支付方式收款统计", "Revenue by payment method", "revenue",
+      PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_method },
+  { { "revenue-site", "园区收款统计", "Revenue by site", "revenue", PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_site },
+  { { "revenue-building", "楼栋收款统计", "Revenue by building", "revenue", PERIOD_FILTERS,
+      "net" },
+    query_revenue, &revenue_building },
+  { { "revenue-tariff", "电价收款统计", "Revenue by tariff", "revenue", PERIOD_FILTERS, "net" },
+    query_revenue, &revenue_tariff },
+  { { "journal", "流水明细", "Ledger journal", "revenue", PERIOD_FILTERS, "amount" },
+    query_journal, NULL },
+  { { "arrears", "欠费清单", "Arrears", "accounts", SNAPSHOT_FILTERS, "balance" },
+    query_sql, &arrears_spec },
+  { { "low-balance", "低余额清单", "Low balances", "accounts", SNAPSHOT_FILTERS, "balance" },
+    query_sql, &low_balance_spec },
+  { { "tripped", "跳闸用户清单", "Tripped supplies", "accounts", SNAPSHOT_FILTERS, NULL },
+    query_sql, &tripped_spec },
+  { { "keep-power", "保电用户清单", "Keep-power accounts", "accounts", SNAPSHOT_FILTERS, NULL },
+    query_sql, &keep_power_spec },
+  { { "offline", "离线电表与在线率", "Offline meters and online rate", "accounts",
+      SNAPSHOT_FILTERS, NULL },
+    query_offline, NULL },
+  { { "reconcile", "对账差异", "Reconciliation differences", "accounts",
+      VP_REPORT_PARAM_ACCOUNT, NULL },
+    query_reconcile, NULL },
+  { { "consumption-meter", "电表用量统计", "Consumption by meter", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_meter },
+  { { "consumption-room", "房间用量统计", "Consumption by room", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_room },
+  { { "consumption-building", "楼栋用量统计", "Consumption by building", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_building },
+  { { "consumption-daily", "用量日报", "Daily consumption", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_daily },
+  { { "consumption-monthly", "用量月报", "Monthly consumption", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_monthly },
+  { { "consumption-yearly", "用量年报", "Yearly consumption", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_consumption, &consumption_yearly },
+  { { "audit-log", "操作日志", "Audit log", "logs",
+      VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR | VP_REPORT_PARAM_ACCOUNT, NULL },
+    query_sql, &audit_spec },
+  { { "alarm-log", "告警与故障日志", "Alarm and fault log", "logs",
+      VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_ACCOUNT, NULL },
+    query_sql, &alarm_spec },
+  { { "command-log", "控制命令日志", "Command log", "logs",
+      VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR | VP_REPORT_PARAM_ACCOUNT, NULL },
+    query_sql, &command_spec },
+};
+
+guint
+vp_report_get_n_reports (void)
+{
+  return G_N_ELEMENTS (entries);
+}
+
+/* The @index-th report of the registry (0 .. n − 1), in the order a Reports page
+ * lists them: shift, revenue, accounts, consumption, logs. */
+const VpReportInfo *
+vp_report_get_info (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (entries), NULL);
+  return &entries[index].info;
+}
+
+/* The report called @name, or NULL. */
+const VpReportInfo *
+vp_report_find (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (g_str_equal (entries[i].info.name, name))
+      return &entries[i].info;
+  return NULL;
+}
+
+void
+vp_report_params_init (VpReportParams *params)
+{
+  g_return_if_fail (params != NULL);
+  memset (params, 0, sizeof *params);
+}
+
+/* Frees the strings of @params (which the caller filled with g_strdup()). */
+void
+vp_report_params_clear (VpReportParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  g_clear_pointer (&params->from, g_free);
+  g_clear_pointer (&params->to, g_free);
+  g_clear_pointer (&params->operator_login, g_free);
+  g_clear_pointer (&params->account, g_free);
+  g_clear_pointer (&params->site, g_free);
+  g_clear_pointer (&params->building, g_free);
+  params->shift_id = 0;
+}
+
+/*
+ * vp_report_run:
+ * @actor: needs VP_PERM_REPORTS
+ * @name: a registry name (NOT_FOUND otherwise)
+ * @params: the parameters; those the report does not take are ignored
+ *
+ * Computes the report from the database as it is now. Reports with a period need
+ * @params->from and @params->to (INVALID_ARGUMENT otherwise, or when from > to),
+ * except a shift report given a shift id. An operator login or account number that
+ * does not exist is NOT_FOUND. Only reads. Returns: (transfer full): the table.
+ */
+VpReportTable *
+vp_report_run (VpDatabase            *db,
+               VpSession             *actor,
+               const char            *name,
+               const VpReportParams  *params,
+               GError               **error)
+{
+  const Entry *entry;
+  Query q = { 0 };
+  VpReportTable *table = NULL;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (actor != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  entry = (const Entry *) vp_report_find (name);
+  if (entry == NULL)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                   _("There is no report called “%s”; “vpctl report list” names them"), name);
+      return NULL;
+    }
+  if (!vp_session_require (actor, VP_PERM_REPORTS, error))
+    return NULL;
+  if (query_init (&q, db, &entry->info, params, error))
+    table = entry->query (&q, entry->data, error);
+  query_clear (&q);
+  return table;
+}
+
+typedef struct
+{
+  VpDatabase     *db;
+  VpSession      *actor;
+  char           *name;
+  VpReportParams  params;
+} RunData;
+
+static void
+run_data_free (gpointer data)
+{
+  RunData *d = data;
+
+  vp_database_unref (d->db);
+  vp_session_unref (d->actor);
+  g_free (d->name);
+  vp_report_params_clear (&d->params);
+  g_free (d);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RunData *d = task_data;
+  GError *error = NULL;
+  VpReportTable *table = vp_report_run (d->db, d->actor, d->name, &d->params, &error);
+
+  if (table == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, table, (GDestroyNotify) vp_report_table_free);
+}
+
+/* vp_report_run() on a worker thread (the database lock serialises it with other
+ * users of @db); @callback runs on the caller's thread-default main context. */
+void
+vp_report_run_async (VpDatabase            *db,
+                     VpSession             *actor,
+                     const char            *name,
+                     const VpReportParams  *params,
+                     GCancellable          *cancellable,
+                     GAsyncReadyCallback    callback,
+                     gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *d;
+
+  g_return_if_fail (db != NULL && actor != NULL && name != NULL && params != NULL);
+
+  d = g_new0 (RunData, 1);
+  d->db = vp_database_ref (db);
+  d->actor = vp_session_ref (actor);
+  d->name = g_strdup (name);
+  d->params.from = g_strdup (params->from);
+  d->params.to = g_strdup (params->to);
+  d->params.operator_login = g_strdup (params->operator_login);
+  d->params.account = g_strdup (params->account);
+  d->params.site = g_strdup (params->site);
+  d->params.building = g_strdup (params->building);
+  d->params.shift_id = params->shift_id;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vp_report_run_async);
+  g_task_set_task_data (task, d, run_data_free);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+VpReportTable *
+vp_report_run_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------ */
+/* Outputs                                                                         */
+
+#define A4_WIDTH       VP_MM_TO_PT (210)
+#define A4_HEIGHT      VP_MM_TO_PT (297)
+#define PAGE_MARGIN    VP_MM_TO_PT (14)
+#define TABLE_SIZE     7.5
+#define HEADER_SIZE    8.0
+#define TITLE_SIZE     14.0
+#define CHART_HEIGHT   230.0
+#define FOOTER_SIZE    7.5
+
+typedef struct
+{
+  const VpReportTable *table;
+  VpLayoutColumn      *columns;
+  const char         **titles;
+} Builder;
+
+static void
+build_table_header (VpLayout *layout,
+                    Builder  *b)
+{
+  vp_layout_row (layout, b->columns, b->table->columns->len, b->titles, TABLE_SIZE,
+                 VP_TEXT_BOLD);
+  vp_layout_rule (layout, 0.6, FALSE);
+}
+
+static void
+build_page_header (VpLayout *layout,
+                   Builder  *b)
+{
+  g_autofree char *title = g_strdup_printf ("%s  %s", b->table->title_zh, b->table->title_en);
+  g_autofree char *period = g_strdup_printf ("期间 Period: %s", b->table->period);
+  g_autofree char *generated = g_strdup_printf ("生成时间 Generated: %s",
+                                                b->table->generated_at);
+
+  vp_layout_text (layout, title, TITLE_SIZE, VP_TEXT_BOLD, VP_ALIGN_LEFT);
+  vp_layout_pair (layout, period, generated, HEADER_SIZE, VP_TEXT_REGULAR);
+  vp_layout_rule (layout, 1.0, FALSE);
+}
+
+static void
+on_new_page (VpLayout *layout,
+             gpointer  user_data)
+{
+  Builder *b = user_data;
+
+  build_page_header (layout, b);
+  build_table_header (layout, b);
+}
+
+/* Each column gets the width of its widest cell or title word (text columns at most
+ * a third of the page), and what is left is spread over all columns. When that does
+ * not fit, number columns keep their width, text columns share the rest and long
+ * cells wrap; when even the numbers do not fit, every column shares equally. */
+static void
+measure_columns (VpDocument          *doc,
+                 const VpReportTable *t,
+                 double               width,
+                 VpLayoutColumn      *columns)
+{
+  guint n = t->columns->len;
+  double fixed = 0, all = 0;
+  double available = width - VP_LAYOUT_COLUMN_GAP * (n - 1);
+  g_autofree double *natural = g_new0 (double, n);
+
+  for (guint c = 0; c < n; c++)
+    {
+      const VpReportColumn *col = t->columns->pdata[c];
+      g_auto(GStrv) words = g_strsplit (col->title, " ", -1);
+      g_autofree char *total = vp_report_table_format_total (t, c);
+      double w = 0;
+
+      columns[c].align = col->type == VP_REPORT_TEXT ? VP_ALIGN_LEFT : VP_ALIGN_RIGHT;
+      for (guint i = 0; words[i] != NULL; i++)
+        w = MAX (w, vp_document_text_width (doc, words[i], TABLE_SIZE));
+      w = MAX (w, vp_document_text_width (doc, total, TABLE_SIZE));
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          const VpReportCell *cells = t->rows->pdata[r];
+          g_autofree char *cell = NULL;
+
+          if (cells[c].text != NULL)
+            w = MAX (w, vp_document_text_width (doc, cells[c].text, TABLE_SIZE));
+          else
+            {
+              cell = vp_report_table_format (t, r, c);
+              w = MAX (w, vp_document_text_width (doc, cell, TABLE_SIZE));
+            }
+        }
+      natural[c] = w + 1;
+      if (col->type == VP_REPORT_TEXT)
+        natural[c] = MIN (natural[c], available / 3);
+      else
+        fixed += natural[c];
+      all += natural[c];
+    }
+
+  for (guint c = 0; c < n; c++)
+    {
+      const VpReportColumn *col = t->columns->pdata[c];
+
+      if (all <= available)
+        columns[c].width = natural[c] + (available - all) / n;
+      else if (fixed + 30 * n <= available)
+        columns[c].width = col->type == VP_REPORT_TEXT ? 0 : natural[c];
+      else
+        columns[c].width = 0;
+    }
+}
+
+/* One row of the table. A row whose cells all fit their columns is placed directly
+ * (the common case, and what keeps a 10 000-row report fast); one that needs wrapping
+ * goes through vp_layout_row(). */
+static void
+build_row (VpLayout             *layout,
+           const VpLayoutColumn *columns,
+           const double         *widths,
+           const char * const   *cells,
+           guint                 n,
+           VpTextWeight          weight)
+{
+  VpDocument *doc = vp_layout_get_document (layout);
+  double cell_widths[64];
+  double x, top;
+  guint c;
+
+  g_assert (n <= G_N_ELEMENTS (cell_widths));
+  for (c = 0; c < n; c++)
+    {
+      cell_widths[c] = cells[c] != NULL && *cells[c] != '\0'
+                         ? vp_document_text_width (doc, cells[c], TABLE_SIZE) : 0;
+      if (cell_widths[c] > widths[c])
+        break;
+    }
+  if (c < n)
+    {
+      VpLayoutColumn fixed[64];
+
+      for (c = 0; c < n; c++)
+        fixed[c] = (VpLayoutColumn) { widths[c], columns[c].align };
+      vp_layout_row (layout, fixed, n, cells, TABLE_SIZE, weight);
+      return;
+    }
+
+  top = vp_layout_reserve (layout, TABLE_SIZE * VP_DOCUMENT_LINE_SPACING);
+  x = vp_layout_get_left (layout);
+  for (c = 0; c < n; c++)
+    {
+      if (cell_widths[c] > 0)
+        {
+          double cx = x;
+
+          if (columns[c].align == VP_ALIGN_RIGHT)
+            cx = x + widths[c] - cell_widths[c];
+          vp_document_add_text (doc, vp_layout_get_page (layout), cx, top, TABLE_SIZE, weight,
+                                VP_COLOR_BLACK, cells[c]);
+        }
+      x += widths[c] + VP_LAYOUT_COLUMN_GAP;
+    }
+}
+
+/* The widths vp_layout_row() gives @columns. */
+static void
+resolve_widths (const VpLayoutColumn *columns,
+                guint                 n,
+                double                width,
+                double               *widths)
+{
+  double fixed = 0;
+  guint shared = 0;
+
+  for (guint c = 0; c < n; c++)
+    {
+      fixed += columns[c].width;
+      shared += columns[c].width <= 0;
+    }
+  for (guint c = 0; c < n; c++)
+    widths[c] = columns[c].width > 0
+                  ? columns[c].width
+                  : MAX ((width - fixed - VP_LAYOUT_COLUMN_GAP * (n - 1)) / MAX (shared, 1), 1);
+}
+
+/*
+ * vp_report_build:
+ *
+ * Lays @table out on A4 portrait pages: on every page the bilingual title, the period
+ * and when the report was generated, the column headers and "第 n/N 页 Page n of N" at
+ * the foot; the chart (if any) above the table on the first page; the totals row and
+ * the summary notes after the last row. Returns: (transfer full): the document, or
+ * NULL when the document font cannot be loaded.
+ */
+VpDocument *
+vp_report_build (const VpReportTable  *table,
+                 GError              **error)
+{
+  g_autoptr(VpDocument) doc = NULL;
+  g_autoptr(VpLayout) layout = NULL;
+  g_autofree VpLayoutColumn *columns = NULL;
+  g_autofree const char **titles = NULL;
+  g_autofree const char **cells = NULL;
+  g_autofree double *widths = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  Builder b;
+  guint n, n_pages;
+
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (table->columns->len > 0 && table->columns->len <= 64, NULL);
+
+  doc = vp_document_new (error);
+  if (doc == NULL)
+    return NULL;
+  layout = vp_layout_new (doc, A4_WIDTH, A4_HEIGHT - FOOTER_SIZE * 2, PAGE_MARGIN);
+
+  n = table->columns->len;
+  columns = g_new0 (VpLayoutColumn, n);
+  titles = g_new0 (const char *, n + 1);
+  cells = g_new0 (const char *, n + 1);
+  widths = g_new0 (double, n);
+  for (guint c = 0; c < n; c++)
+    titles[c] = ((VpReportColumn *) table->columns->pdata[c])->title;
+  measure_columns (doc, table, vp_layout_get_width (layout), columns);
+  resolve_widths (columns, n, vp_layout_get_width (layout), widths);
+
+  b.table = table;
+  b.columns = columns;
+  b.titles = titles;
+
+  build_page_header (layout, &b);
+  if (table->chart != NULL)
+    {
+      double top = vp_layout_reserve (layout, CHART_HEIGHT);
+
+      vp_chart_draw (table->chart, doc, vp_layout_get_page (layout), vp_layout_get_left (layout),
+                     top + 4, vp_layout_get_width (layout), CHART_HEIGHT - 12);
+    }
+  build_table_header (layout, &b);
+  vp_layout_set_page_func (layout, on_new_page, &b);
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      g_ptr_array_set_size (strings, 0);
+      for (guint c = 0; c < n; c++)
+        {
+          char *text = vp_report_table_format (table, r, c);
+
+          g_ptr_array_add (strings, text);
+          cells[c] = text;
+        }
+      build_row (layout, columns, widths, cells, n, VP_TEXT_REGULAR);
+    }
+  if (table->rows->len == 0)
+    vp_layout_text (layout, "（无记录 No records）", TABLE_SIZE, VP_TEXT_REGULAR,
+                    VP_ALIGN_CENTER);
+
+  if (table->has_totals)
+    {
+      vp_layout_rule (layout, 0.6, FALSE);
+      g_ptr_array_set_size (strings, 0);
+      for (guint c = 0; c < n; c++)
+        {
+          char *text = vp_report_table_format_total (table, c);
+
+          g_ptr_array_add (strings, text);
+          cells[c] = text;
+        }
+      build_row (layout, columns, widths, cells, n, VP_TEXT_BOLD);
+    }
+
+  if (table->notes->len > 0)
+    {
+      vp_layout_space (layout, 6);
+      for (guint i = 0; i < table->notes->len; i++)
+        {
+          const VpReportNote *note = table->notes->pdata[i];
+
+          vp_layout_pair (layout, note->label, note->value, HEADER_SIZE, VP_TEXT_REGULAR);
+        }
+    }
+  vp_layout_finish (layout);
+
+  /* Page numbers once the count is known, in the band kept free at the foot. */
+  n_pages = vp_document_get_n_pages (doc);
+  for (guint p = 0; p < n_pages; p++)
+    {
+      g_autofree char *footer = g_strdup_printf ("第 %u/%u 页  Page %u of %u",
+                                                 p + 1, n_pages, p + 1, n_pages);
+      double w = vp_document_text_width (doc, footer, FOOTER_SIZE);
+
+      vp_document_set_page_height (doc, p, A4_HEIGHT);
+      vp_document_add_text (doc, p, (A4_WIDTH - w) / 2, A4_HEIGHT - PAGE_MARGIN - FOOTER_SIZE,
+                            FOOTER_SIZE, VP_TEXT_REGULAR, VP_COLOR_BLACK, footer);
+    }
+  return g_steal_pointer (&doc);
+}
+
+/* Numbers go in as numbers, never through the formula guard (which would put an
+ * apostrophe before "-12.30"); @text (a label, or "—" for no value) as text. */
+static void
+add_csv_cell (VpCsvWriter          *csv,
+              const VpReportColumn *col,
+              gint64                value,
+              const char           *text)
+{
+  if (text != NULL || col->type == VP_REPORT_TEXT)
+    vp_csv_writer_add_text (csv, text != NULL ? text : "");
+  else if (col->type == VP_REPORT_COUNT)
+    vp_csv_writer_add_int (csv, value);
+  else
+    /* Money, energy and percent are all hundredths. */
+    vp_csv_writer_add_money (csv, value);
+}
+
+/*
+ * vp_report_to_csv:
+ * @flags: VP_CSV_BOM for Excel; VP_CSV_FORMULA_SAFE is always added (names typed by
+ *   customers must never run as formulas)
+ *
+ * The header row (bilingual column titles), one record per row, the totals row when
+ * the report has one, then — after an empty record — each summary note as
+ * "label,value". Money and energy are plain decimals ("1234.50"); percentages are
+ * numbers of percent ("12.34").
+ */
+VpCsvWriter *
+vp_report_to_csv (const VpReportTable *table,
+                  VpCsvFlags           flags)
+{
+  VpCsvWriter *csv;
+  guint n;
+
+  g_return_val_if_fail (table != NULL, NULL);
+
+  csv = vp_csv_writer_new (flags | VP_CSV_FORMULA_SAFE);
+  n = table->columns->len;
+  for (guint c = 0; c < n; c++)
+    vp_csv_writer_add_text (csv, ((VpReportColumn *) table->columns->pdata[c])->title);
+  vp_csv_writer_end_row (csv);
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      const VpReportCell *cells = table->rows->pdata[r];
+
+      for (guint c = 0; c < n; c++)
+        {
+          add_csv_cell (csv, table->columns->pdata[c], cells[c].value, cells[c].text);
+        }
+      vp_csv_writer_end_row (csv);
+    }
+
+  if (table->has_totals)
+    {
+      for (guint c = 0; c < n; c++)
+        {
+          const VpReportColumn *col = table->columns->pdata[c];
+          g_autofree char *label = vp_report_table_format_total (table, c);
+
+          add_csv_cell (csv, col, table->totals[c],
+                        col->total && col->type != VP_REPORT_TEXT ? NULL : label);
+        }
+      vp_csv_writer_end_row (csv);
+    }
+
+  if (table->notes->len > 0)
+    {
+      vp_csv_writer_end_row (csv);
+      for (guint i = 0; i < table->notes->len; i++)
+        {
+          const VpReportNote *note = table->notes->pdata[i];
+
+          vp_csv_writer_add_text (csv, note->label);
+          vp_csv_writer_add_text (csv, note->value);
+          vp_csv_writer_end_row (csv);
+        }
+    }
+  return csv;
+}
