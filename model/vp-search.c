@@ -20,7 +20,8 @@
 #define MAX_LIMIT 1000
 
 /* Every one- and two-character piece of the lower-cased name with its rank: 0 = the
- * whole name, 1 = at its start, 2 = elsewhere. %s filters the accounts. */
+ * whole name, 1 = at its start, 2 = elsewhere. %s filters the accounts. A piece that
+ * occurs twice in one name is stored at both ranks; the search drops the repeat. */
 #define GRAMS_SQL \
   "WITH RECURSIVE src (id, name, len, i) AS (" \
   "  SELECT a.id, lower (c.name), length (c.name), 1 FROM accounts a " \
@@ -32,8 +33,7 @@
   "  UNION ALL " \
   "  SELECT substr (name, i, 2), CASE WHEN len = 2 THEN 0 WHEN i = 1 THEN 1 ELSE 2 END, id " \
   "    FROM src WHERE i < len) " \
-  "INSERT INTO search_grams (gram, rank, account_id) " \
-  "SELECT gram, MIN (rank), id FROM g GROUP BY gram, id"
+  "INSERT OR IGNORE INTO search_grams (gram, rank, account_id) SELECT gram, rank, id FROM g"
 
 #define FTS_SQL \
   "INSERT INTO search_fts (rowid, name, number, phone, meters, room) " \
