@@ -554,7 +554,8 @@ quit_cb (gpointer data)
 static void
 print_sim (VpctlContext *ctx,
            VpSimulator  *sim,
-           const char   *pty_path)
+           const char   *pty_path,
+           const char   *serial)
 {
   g_auto(GStrv) addresses = vp_simulator_list_addresses (sim);
   g_autofree char *tcp = vp_simulator_get_tcp_uri (sim);
@@ -576,6 +577,7 @@ print_sim (VpctlContext *ctx,
       add_string (b, "pty", pty_path);
       add_string (b, "tcp_link", tcp);
       add_string (b, "pty_link", pty);
+      add_string (b, "serial", serial);
       json_builder_set_member_name (b, "meters");
       json_builder_begin_array (b);
       for (guint i = 0; addresses[i] != NULL; i++)
@@ -594,6 +596,8 @@ print_sim (VpctlContext *ctx,
     g_print (_("Simulated meter bus on %s\n"), tcp);
   if (pty != NULL)
     g_print (_("Simulated meter bus on %s\n"), pty);
+  if (serial != NULL)
+    g_print (_("Simulated meter bus on %s\n"), serial);
   for (guint i = 0; addresses[i] != NULL; i++)
     g_print ("  %s %s\n", strlen (addresses[i]) == 12 ? _("electricity") : _("water"),
              addresses[i]);
@@ -638,6 +642,7 @@ vpctl_group_sim (VpctlContext *ctx,
   g_autofree char **args = g_new0 (char *, argc + 2);
   g_autofree char *tcp = NULL;
   g_autofree char *pty = NULL;
+  g_autofree char *serial = NULL;
   g_autofree char *meters = NULL;
   g_autofree char *parity = NULL;
   g_auto(GStrv) faults = NULL;
@@ -653,6 +658,8 @@ vpctl_group_sim (VpctlContext *ctx,
       N_("Listen as a TCP gateway on HOST:PORT (port 0: any free port)"), "HOST:PORT" },
     { "pty", 0, 0, G_OPTION_ARG_FILENAME, &pty,
       N_("Create a pseudo-terminal and symlink PATH to it"), "PATH" },
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial,
+      N_("Also serve on an existing serial line or pty (a link URI)"), "URI" },
     { "meters", 'm', 0, G_OPTION_ARG_STRING, &meters,
       N_("Meters: e:ADDRESS12[/key=value…],w:ADDRESS14[/…] (default: a demo bus)"), "SPEC" },
     { "baud", 0, 0, G_OPTION_ARG_INT, &baud, N_("Pace replies at this line speed (0: no pacing)"),
@@ -682,8 +689,8 @@ vpctl_group_sim (VpctlContext *ctx,
     return VPCTL_EXIT_USAGE;
   if (argc > 1)
     return vpctl_usage_error (ctx, _("unexpected argument “%s”"), argv[1]);
-  if (tcp == NULL && pty == NULL)
-    return vpctl_usage_error (ctx, _("give --tcp HOST:PORT and/or --pty PATH"));
+  if (tcp == NULL && pty == NULL && serial == NULL)
+    return vpctl_usage_error (ctx, _("give --tcp HOST:PORT, --pty PATH and/or --serial URI"));
   if (baud < 0 || turnaround < 0 || slow_gap < 0 || speed < 1 || speed > 1000)
     return vpctl_usage_error (ctx, _("--baud, --turnaround and --slow-gap must not be negative, "
                                      "--speed 1 to 1000"));
@@ -703,10 +710,12 @@ vpctl_group_sim (VpctlContext *ctx,
     return vpctl_fail (ctx, error);
   if (pty != NULL && (pty_path = vp_simulator_open_pty (sim, pty, &error)) == NULL)
     return vpctl_fail (ctx, error);
+  if (serial != NULL && !vp_simulator_attach_serial (sim, serial, &error))
+    return vpctl_fail (ctx, error);
   if (!vp_simulator_start (sim, &error))
     return vpctl_fail (ctx, error);
 
-  print_sim (ctx, sim, pty_path);
+  print_sim (ctx, sim, pty_path, serial);
 
   loop = g_main_loop_new (NULL, FALSE);
   sigint = g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -507,6 +507,13 @@ vp_link_get_byte_time_us (VpLink *link)
   return link->byte_time_us;
 }
 
+int
+vp_link_get_fd (VpLink *link)
+{
+  g_return_val_if_fail (link != NULL, -1);
+  return link->fd;
+}
+
 /* Wait for @events on the link's fd or for cancellation. Returns 1 ready, 0 timeout,
  * -1 with @error. */
 static int

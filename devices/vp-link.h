@@ -79,6 +79,10 @@ const char  *vp_link_get_backend_name   (VpLink           *link);
  * byte in microseconds, 0 when unknown (TCP without ?baud=). */
 guint        vp_link_get_byte_time_us   (VpLink           *link);
 
+/* The file descriptor to poll for input, for callers that wait on several links at
+ * once (the simulator). Owned by the link; read and write through the link. */
+int          vp_link_get_fd             (VpLink           *link);
+
 /* Write all of @data or fail (VP_DEVICE_ERROR_IO / CLOSED, G_IO_ERROR_CANCELLED). */
 gboolean     vp_link_write_all          (VpLink           *link,
                                          const guint8     *data,

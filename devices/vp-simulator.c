@@ -20,6 +20,7 @@
 
 #include "vp-device-error.h"
 #include "vp-frame-reader.h"
+#include "vp-link.h"
 #include "vp-simulator.h"
 
 #define DEFAULT_BAUD          2400
@@ -58,6 +59,7 @@ struct _VpSimulator
   int         pty_slave;    /* held open so the master never sees a hang-up */
   char       *pty_slave_name;
   char       *pty_symlink;
+  VpLink     *serial;       /* an attached serial line, if any */
 
   int         wake[2];      /* written once by stop() */
   gint        stopping;
@@ -121,6 +123,7 @@ vp_simulator_free (VpSimulator *sim)
     close (sim->pty_slave);
   if (sim->pty_master >= 0)
     close (sim->pty_master);
+  g_clear_pointer (&sim->serial, vp_link_free);
   for (int i = 0; i < 2; i++)
     if (sim->wake[i] >= 0)
       close (sim->wake[i]);
@@ -546,6 +549,18 @@ failed:
   return NULL;
 }
 
+gboolean
+vp_simulator_attach_serial (VpSimulator  *sim,
+                            const char   *uri,
+                            GError      **error)
+{
+  g_return_val_if_fail (sim != NULL && uri != NULL, FALSE);
+  g_return_val_if_fail (sim->thread == NULL && sim->serial == NULL, FALSE);
+
+  sim->serial = vp_link_open (uri, 0, NULL, error);
+  return sim->serial != NULL;
+}
+
 char *
 vp_simulator_get_tcp_uri (VpSimulator *sim)
 {
@@ -796,10 +811,11 @@ serve_port (VpSimulator *sim,
     n = recv (port->fd, buf, sizeof buf, MSG_DONTWAIT);
   else
     n = read (port->fd, buf, sizeof buf);
+  /* A client hung up, or the far end of an attached pty went away (EIO): stop
+   * polling it, or poll() would report the hang-up forever. */
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
     {
-      if (port->is_socket)
-        port->dead = TRUE;
+      port->dead = TRUE;
       return;
     }
   if (n < 0)
@@ -866,6 +882,8 @@ serve (gpointer data)
 
   if (sim->pty_master >= 0)
     g_ptr_array_add (sim->ports, port_new (sim->pty_master, FALSE));
+  if (sim->serial != NULL)
+    g_ptr_array_add (sim->ports, port_new (vp_link_get_fd (sim->serial), FALSE));
 
   while (!g_atomic_int_get (&sim->stopping))
     {
@@ -914,10 +932,11 @@ vp_simulator_start (VpSimulator  *sim,
   g_return_val_if_fail (sim != NULL, FALSE);
   g_return_val_if_fail (sim->thread == NULL, FALSE);
 
-  if (sim->listen_fd < 0 && sim->pty_master < 0)
+  if (sim->listen_fd < 0 && sim->pty_master < 0 && sim->serial == NULL)
     {
       g_set_error_literal (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
-                           _("The simulator has no TCP port and no pseudo-terminal to serve"));
+                           _("The simulator has no TCP port, pseudo-terminal or serial line "
+                             "to serve"));
       return FALSE;
     }
   if (!g_unix_open_pipe (sim->wake, FD_CLOEXEC, error))

@@ -107,6 +107,13 @@ const char  *vp_simulator_open_pty            (VpSimulator     *sim,
                                                const char      *link_path,
                                                GError         **error);
 
+/* Serve the bus on an existing serial line (link URI, vp-link.h): one end of a socat
+ * pty pair, or a real RS-485 adapter so the simulator stands in for meters on a real
+ * bus. Before vp_simulator_start(). VP_DEVICE_ERROR_OPEN_FAILED / _INVALID_URI. */
+gboolean     vp_simulator_attach_serial       (VpSimulator     *sim,
+                                               const char      *uri,
+                                               GError         **error);
+
 /* Link URIs a VpMeterClient can use: "tcp://127.0.0.1:PORT?baud=2400" and
  * "serial:PATH?baud=2400&parity=none" (ptys are 8N1, PLATFORM.md); NULL when that
  * endpoint is not open. */

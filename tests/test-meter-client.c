@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "vp-device-error.h"
@@ -767,6 +769,79 @@ test_reconnect (void)
   vp_simulator_free (sim);
 }
 
+/* The issue's setup: a socat pty pair as a virtual null-modem cable, the simulator on
+ * one end (as meters on a bus), the client on the other (PLATFORM.md, "Serial ports"). */
+static void
+test_socat (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) socat = NULL;
+  g_autoptr(VpMeterClient) client = NULL;
+  g_autoptr(VpMeterReading) reading = NULL;
+  g_autofree char *socat_path = g_find_program_in_path ("socat");
+  g_autofree char *dir = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *arg_a = NULL;
+  g_autofree char *arg_b = NULL;
+  g_autofree char *meter_end = NULL;
+  g_autofree char *client_end = NULL;
+  VpSimulator *sim;
+  gint64 deadline;
+
+  if (socat_path == NULL)
+    {
+      g_test_skip ("socat is not installed");
+      return;
+    }
+  dir = g_dir_make_tmp ("vp-socat-XXXXXX", &error);
+  g_assert_no_error (error);
+  a = g_build_filename (dir, "client", NULL);
+  b = g_build_filename (dir, "meters", NULL);
+  arg_a = g_strdup_printf ("pty,raw,echo=0,link=%s", a);
+  arg_b = g_strdup_printf ("pty,raw,echo=0,link=%s", b);
+  socat = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, socat_path, arg_a, arg_b, NULL);
+  g_assert_no_error (error);
+
+  /* socat makes its links once both ptys exist. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!(g_file_test (a, G_FILE_TEST_EXISTS) && g_file_test (b, G_FILE_TEST_EXISTS)))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (5000);
+    }
+
+  sim = vp_simulator_new ();
+  vp_simulator_set_line (sim, 9600, 11);
+  vp_simulator_set_turnaround (sim, 5);
+  g_assert_true (vp_simulator_add_meters (sim, "e:000010604867/energy=26.00,"
+                                               "w:00000000000012/volume=3.25", &error));
+  meter_end = g_strdup_printf ("serial:%s?baud=9600&parity=none", b);
+  g_assert_true (vp_simulator_attach_serial (sim, meter_end, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_simulator_start (sim, &error));
+
+  client = vp_meter_client_new ();
+  vp_meter_client_set_timeouts (client, 500, INTER_BYTE_MS, TRIES);
+  client_end = g_strdup_printf ("serial:%s?baud=9600&parity=none", a);
+  reading = vp_meter_client_read_item (client, client_end, "000010604867",
+                                       "energy.forward.total", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reading->value, ==, "26.00");
+  g_clear_pointer (&reading, vp_meter_reading_free);
+  reading = vp_meter_client_water_read (client, client_end, "00000000000012", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reading->value, ==, "3.25");
+  g_assert_true (vp_meter_client_remote_control (client, client_end, "000010604867", NULL,
+                                                 VP_DLT645_CONTROL_ACTION_TRIP, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  vp_simulator_free (sim);
+  g_subprocess_send_signal (socat, SIGTERM);
+  g_subprocess_wait (socat, NULL, NULL);
+  g_rmdir (dir);
+}
+
 /* ---- the frame log on its own --------------------------------------------------- */
 
 static void
@@ -878,6 +953,7 @@ main (int   argc,
   add ("write-item", test_write_item);
   g_test_add_func ("/vp/meter-client/tcp/reconnect", test_reconnect);
   g_test_add_func ("/vp/frame-log/ring", test_frame_log_ring);
+  g_test_add_func ("/vp/meter-client/socat/read-control", test_socat);
 
   return g_test_run ();
 }
