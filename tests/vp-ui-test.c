@@ -104,8 +104,10 @@ vp_ui_fixture_setup (VpUiFixture   *fixture,
   fixture->db = vp_database_open (path, &error);
   g_assert_no_error (error);
 
-  /* The demo operators, without demo accounts: the test knows every customer. */
-  g_assert_true (vp_context_seed_demo (fixture->db, 0, &error));
+  /* The demo operators; demo accounts only for pictures (data "demo"): the other tests
+   * know every customer. */
+  g_assert_true (vp_context_seed_demo (fixture->db, data != NULL ? VP_UI_TEST_DEMO_ACCOUNTS : 0,
+                                       &error));
   g_assert_no_error (error);
   admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
   g_assert_no_error (error);
@@ -114,7 +116,7 @@ vp_ui_fixture_setup (VpUiFixture   *fixture,
   fixture->wang_fang = open_customer (fixture->db, admin, "王芳", "3-402", "000010604867", 50000);
   fixture->li_lei = open_customer (fixture->db, admin, "李雷", "3-403", NULL, 1000);
 
-  fixture->context = vp_context_new (fixture->db, FALSE);
+  fixture->context = vp_context_new (fixture->db, data != NULL);
   fixture->window = vp_window_new (NULL, fixture->context);
   gtk_window_present (GTK_WINDOW (fixture->window));
   vp_ui_test_wait (has_login_dialog, fixture->window, "the log-in dialog");

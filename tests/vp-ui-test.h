@@ -24,6 +24,10 @@ typedef struct
  * printing the TAP skip line) when there is no display. */
 gboolean     vp_ui_test_init         (int          *argc,
                                       char       ***argv);
+/* @data NULL: the operators and the two customers below only. Non-NULL: a demo database
+ * (VP_UI_TEST_DEMO_ACCOUNTS generated accounts, demo-mode log-in) plus the two. */
+#define VP_UI_TEST_DEMO_ACCOUNTS 300
+
 void         vp_ui_fixture_setup     (VpUiFixture  *fixture,
                                       gconstpointer data);
 void         vp_ui_fixture_teardown  (VpUiFixture  *fixture,

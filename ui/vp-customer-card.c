@@ -5,11 +5,10 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "vp-customer-card.h"
+#include "vp-money.h"
 #include "vp-ui.h"
 
 typedef enum
@@ -67,6 +66,7 @@ meter_row_new (const VpMeter *meter)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *kind, *address, *state;
   g_autofree char *reading = NULL;
+  g_autofree char *number = NULL;
 
   kind = gtk_label_new (meter->kind == VP_METER_KIND_WATER ? _("Water") : _("Electricity"));
   gtk_widget_add_css_class (kind, "vp-meter-kind");
@@ -78,10 +78,11 @@ meter_row_new (const VpMeter *meter)
 
   /* Live readings, online and relay state come from the meter service; until it
    * reports, the card says what is stored and nothing more. */
-  reading = g_strdup_printf (meter->kind == VP_METER_KIND_WATER
-                               ? _("installed at %" G_GINT64_FORMAT ".%02d m³")
-                               : _("installed at %" G_GINT64_FORMAT ".%02d kWh"),
-                             meter->install_reading / 100, (int) (meter->install_reading % 100));
+  /* Readings are 0.01 units, like money is 0.01 yuan: the same exact printing. */
+  number = vp_money_format (meter->install_reading);
+  reading = g_strdup_printf (meter->kind == VP_METER_KIND_WATER ? _("installed at %s m³")
+                                                                : _("installed at %s kWh"),
+                             number);
   state = gtk_label_new (reading);
   gtk_widget_add_css_class (state, "dim-label");
 
@@ -139,7 +140,10 @@ vp_customer_card_set_account (VpCustomerCard      *self,
 
   balance = vp_ui_format_money (account->balance);
   gtk_label_set_text (self->balance_label, balance);
-  level = vp_balance_level (account->balance, account->alarm1, account->alarm2, account->trip);
+  /* Alarms and cut-off are prepaid rules; a postpaid account is billed instead. */
+  level = account->mode == VP_ACCOUNT_MODE_PREPAID
+            ? vp_balance_level (account->balance, account->alarm1, account->alarm2, account->trip)
+            : VP_BALANCE_OK;
   self->level = level;
   if (balance_classes[level] != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->balance_label), balance_classes[level]);
@@ -163,11 +167,8 @@ vp_customer_card_set_account (VpCustomerCard      *self,
   if (last_topup != NULL)
     {
       g_autofree char *amount = vp_ui_format_money (last_topup->amount);
-      g_autofree char *when = g_strndup (last_topup->created_at, 16);
+      g_autofree char *when = vp_ui_format_time (last_topup->created_at);
 
-      /* "2026-11-25T09:14" → "2026-11-25 09:14": a cashier reads a date, not ISO. */
-      if (strlen (when) > 10)
-        when[10] = ' ';
       last = g_strdup_printf ("%s · %s · %s", amount, when,
                               last_topup->receipt != NULL ? last_topup->receipt : "");
     }

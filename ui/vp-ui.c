@@ -30,6 +30,22 @@ vp_ui_format_money (gint64 fen)
   return g_string_free (out, FALSE);
 }
 
+char *
+vp_ui_format_time (const char *utc)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (utc != NULL, NULL);
+
+  when = g_date_time_new_from_iso8601 (utc, tz);
+  if (when == NULL)
+    return g_strdup (utc);
+  local = g_date_time_to_local (when);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
 void
 vp_ui_present_dialog (GtkWidget *from,
                       GtkWindow *dialog)
@@ -373,7 +389,8 @@ vp_ui_account_row_new (const char      *name_text,
     g_string_append_printf (text, "%s%s", text->len ? " · " : "", meters);
   detail = gtk_label_new (text->str);
   gtk_label_set_xalign (GTK_LABEL (detail), 1);
-  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_START);
+  /* The room first: meter addresses are what gets cut when the row is narrow. */
+  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (detail, "dim-label");
 
   gtk_grid_attach (GTK_GRID (grid), name, 0, 0, 1, 1);
