@@ -684,7 +684,20 @@ vpctl_group_sim (VpctlContext *ctx,
   argc++;
   argv = args;
   ctx->command = "";
-  if (!vpctl_parse_options (ctx, NULL, _("Run a simulated bus of meters until interrupted"),
+  if (!vpctl_parse_options (ctx, NULL,
+                            _("Run a simulated bus of meters until interrupted.\n\n"
+                              "SPEC is a comma-separated list of e:ADDRESS12[/KEY=VALUE…] "
+                              "(DL/T 645 electricity) and w:ADDRESS14[/KEY=VALUE…] (CJ/T 188 "
+                              "water).\n"
+                              "Electricity keys: load=WATTS energy=KWH money=YUAN (money-"
+                              "prepaid) price=YUAN_PER_KWH password=LL:PPPPPP relay=open|closed "
+                              "keep-power=yes|no\n"
+                              "Water keys: flow=LITRES_PER_HOUR volume=M3 "
+                              "valve=open|closed|abnormal battery=low|ok\n"
+                              "Both: clock=YYYY-MM-DDThh:mm:ss "
+                              "fault=none|no-reply|checksum|garbage|slow\n"
+                              "Example: e:000010604867/money=50.00/load=1500,"
+                              "w:00000000000012/flow=60"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
   if (argc > 1)
