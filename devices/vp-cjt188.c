@@ -74,11 +74,7 @@ vp_cjt188_address_matches (const VpCjt188Address *target,
 
 /* ---- Names -------------------------------------------------------------------- */
 
-static const struct
-{
-  guint8      type;
-  const char *name;
-} meter_types[] = {
+static const VpFrameName meter_types[] = {
   { VP_CJT188_TYPE_COLD_WATER, "cold-water" },
   { VP_CJT188_TYPE_HOT_WATER, "hot-water" },
   { VP_CJT188_TYPE_DRINKING_WATER, "drinking-water" },
@@ -93,26 +89,22 @@ static const struct
 const char *
 vp_cjt188_meter_type_to_string (guint type)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (meter_types); i++)
-    if (meter_types[i].type == type)
-      return meter_types[i].name;
-  return NULL;
+  return vp_frame_name_lookup (meter_types, G_N_ELEMENTS (meter_types), type);
 }
 
 gboolean
 vp_cjt188_meter_type_from_string (const char        *name,
                                   VpCjt188MeterType *out_type)
 {
+  guint code;
+
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (out_type != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (meter_types); i++)
-    if (g_str_equal (meter_types[i].name, name))
-      {
-        *out_type = meter_types[i].type;
-        return TRUE;
-      }
-  return FALSE;
+  if (!vp_frame_name_find (meter_types, G_N_ELEMENTS (meter_types), name, &code))
+    return FALSE;
+  *out_type = code;
+  return TRUE;
 }
 
 gboolean

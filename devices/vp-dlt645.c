@@ -147,11 +147,7 @@ vp_dlt645_function_to_string (guint function)
     }
 }
 
-static const struct
-{
-  guint8      action;
-  const char *name;
-} control_actions[] = {
+static const VpFrameName control_actions[] = {
   { VP_DLT645_CONTROL_ACTION_TRIP, "trip" },
   { VP_DLT645_CONTROL_ACTION_CLOSE_ALLOW, "close-allow" },
   { VP_DLT645_CONTROL_ACTION_CLOSE, "close" },
@@ -164,26 +160,22 @@ static const struct
 const char *
 vp_dlt645_control_action_to_string (guint action)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (control_actions); i++)
-    if (control_actions[i].action == action)
-      return control_actions[i].name;
-  return NULL;
+  return vp_frame_name_lookup (control_actions, G_N_ELEMENTS (control_actions), action);
 }
 
 gboolean
 vp_dlt645_control_action_from_string (const char            *name,
                                       VpDlt645ControlAction *out_action)
 {
+  guint code;
+
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (out_action != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (control_actions); i++)
-    if (g_str_equal (control_actions[i].name, name))
-      {
-        *out_action = control_actions[i].action;
-        return TRUE;
-      }
-  return FALSE;
+  if (!vp_frame_name_find (control_actions, G_N_ELEMENTS (control_actions), name, &code))
+    return FALSE;
+  *out_action = code;
+  return TRUE;
 }
 
 /* ---- Frames ------------------------------------------------------------------- */

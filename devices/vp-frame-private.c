@@ -218,3 +218,29 @@ vp_frame_address_matches (const guint8 *target,
 
   return memcmp (target, meter, n_bytes - n_aa) == 0;
 }
+
+const char *
+vp_frame_name_lookup (const VpFrameName *table,
+                      gsize              n_entries,
+                      guint              code)
+{
+  for (gsize i = 0; i < n_entries; i++)
+    if (table[i].code == code)
+      return table[i].name;
+  return NULL;
+}
+
+gboolean
+vp_frame_name_find (const VpFrameName *table,
+                    gsize              n_entries,
+                    const char        *name,
+                    guint             *out_code)
+{
+  for (gsize i = 0; i < n_entries; i++)
+    if (g_str_equal (table[i].name, name))
+      {
+        *out_code = table[i].code;
+        return TRUE;
+      }
+  return FALSE;
+}

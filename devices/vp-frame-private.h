@@ -70,6 +70,23 @@ gsize         vp_frame_scan_full      (const guint8     *bytes,
                                        VpFrameProtocol  *out_protocol,
                                        GError          **error);
 
+/* Code ↔ stable name tables (functions, actions, meter types). */
+typedef struct
+{
+  guint       code;
+  const char *name;
+} VpFrameName;
+
+/* The name of @code in @table, or NULL. */
+const char   *vp_frame_name_lookup    (const VpFrameName *table,
+                                       gsize              n_entries,
+                                       guint              code);
+/* The code named @name in @table: TRUE and *@out_code, or FALSE. */
+gboolean      vp_frame_name_find      (const VpFrameName *table,
+                                       gsize              n_entries,
+                                       const char        *name,
+                                       guint             *out_code);
+
 /* Addresses of @n_bytes BCD bytes, low byte first, AA allowed as whole high bytes. */
 guint         vp_frame_address_count_wildcard (const guint8 *bytes,
                                                gsize         n_bytes,

@@ -6,23 +6,13 @@
 #include "vp-cjt188.h"
 #include "vp-device-error.h"
 #include "vp-frame-describe.h"
-
-static GBytes *
-hex (const char *text)
-{
-  const char *parts[] = { text, NULL };
-  g_autoptr(GError) error = NULL;
-  GBytes *bytes = vp_frame_parse_hex (parts, &error);
-
-  g_assert_no_error (error);
-  return bytes;
-}
+#include "vp-test-frames.h"
 
 static void
 decode_hex (const char    *text,
             VpCjt188Frame *frame)
 {
-  g_autoptr(GBytes) bytes = hex (text);
+  g_autoptr(GBytes) bytes = vp_test_hex (text);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (vp_cjt188_frame_decode (g_bytes_get_data (bytes, NULL),
@@ -36,14 +26,8 @@ assert_encodes_to (const VpCjt188Frame *frame,
                    const char          *expected_hex)
 {
   g_autoptr(GBytes) bytes = vp_cjt188_frame_encode (frame, n_preamble);
-  g_autoptr(GBytes) expected = hex (expected_hex);
 
-  if (!g_bytes_equal (bytes, expected))
-    {
-      g_autofree char *got = vp_frame_format_hex (g_bytes_get_data (bytes, NULL),
-                                                  g_bytes_get_size (bytes));
-      g_error ("frame differs:\n  got      %s\n  expected %s", got, expected_hex);
-    }
+  vp_test_assert_bytes (bytes, expected_hex);
 }
 
 static void
@@ -298,7 +282,7 @@ test_decode_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) bytes = hex (cases[i].hex);
+      g_autoptr(GBytes) bytes = vp_test_hex (cases[i].hex);
       g_autoptr(GError) error = NULL;
       VpCjt188Frame frame;
 

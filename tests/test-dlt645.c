@@ -10,37 +10,13 @@
 #include "vp-dlt645.h"
 #include "vp-dlt645-items.h"
 #include "vp-frame-describe.h"
-
-static GBytes *
-hex (const char *text)
-{
-  const char *parts[] = { text, NULL };
-  g_autoptr(GError) error = NULL;
-  GBytes *bytes = vp_frame_parse_hex (parts, &error);
-
-  g_assert_no_error (error);
-  return bytes;
-}
-
-static void
-assert_bytes_equal (GBytes     *got,
-                    const char *expected_hex)
-{
-  g_autoptr(GBytes) expected = hex (expected_hex);
-
-  if (!g_bytes_equal (got, expected))
-    {
-      g_autofree char *got_hex = vp_frame_format_hex (g_bytes_get_data (got, NULL),
-                                                      g_bytes_get_size (got));
-      g_error ("frame differs:\n  got      %s\n  expected %s", got_hex, expected_hex);
-    }
-}
+#include "vp-test-frames.h"
 
 static void
 decode_hex (const char    *text,
             VpDlt645Frame *frame)
 {
-  g_autoptr(GBytes) bytes = hex (text);
+  g_autoptr(GBytes) bytes = vp_test_hex (text);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (vp_dlt645_frame_decode (g_bytes_get_data (bytes, NULL),
@@ -74,7 +50,7 @@ assert_encodes_to (const VpDlt645Frame *frame,
 {
   g_autoptr(GBytes) bytes = vp_dlt645_frame_encode (frame, n_preamble);
 
-  assert_bytes_equal (bytes, expected_hex);
+  vp_test_assert_bytes (bytes, expected_hex);
 }
 
 /* The value of a reply as the registry formats it. */
@@ -575,7 +551,7 @@ test_decode_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) bytes = hex (cases[i].hex);
+      g_autoptr(GBytes) bytes = vp_test_hex (cases[i].hex);
       g_autoptr(GError) error = NULL;
       VpDlt645Frame frame = { .control = 0x42 };
 
@@ -879,7 +855,7 @@ test_items_values (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const VpDlt645Item *item = vp_dlt645_item_lookup (cases[i].di);
-      g_autoptr(GBytes) wire = hex (cases[i].wire);
+      g_autoptr(GBytes) wire = vp_test_hex (cases[i].wire);
       g_autoptr(GByteArray) encoded = g_byte_array_new ();
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
@@ -924,7 +900,7 @@ test_items_bad_values (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_wire); i++)
     {
-      g_autoptr(GBytes) wire = hex (bad_wire[i].wire);
+      g_autoptr(GBytes) wire = vp_test_hex (bad_wire[i].wire);
       g_autoptr(GError) error = NULL;
       char *text;
 

@@ -8,6 +8,7 @@
 #include "vp-dlt645.h"
 #include "vp-frame-describe.h"
 #include "vp-frame-reader.h"
+#include "vp-test-frames.h"
 
 /* PROTOCOLS.md vectors without their preamble. */
 #define V4  "68 67 48 60 10 00 00 68 11 04 33 33 34 33 D1 16"
@@ -19,17 +20,6 @@
 #define W2  "68 10 12 00 00 00 00 00 00 81 16 90 1F 00 10 00 10 00 2C 10 00 10 00 2C 00 00 " \
             "00 00 00 00 00 00 FF 67 16"
 #define W5  "68 10 AA AA AA AA AA AA AA 04 04 A0 17 00 55 32 16"
-
-static GBytes *
-hex (const char *text)
-{
-  const char *parts[] = { text, NULL };
-  g_autoptr(GError) error = NULL;
-  GBytes *bytes = vp_frame_parse_hex (parts, &error);
-
-  g_assert_no_error (error);
-  return bytes;
-}
 
 /* One event the reader should produce. */
 typedef struct
@@ -148,7 +138,7 @@ expected_events (const StreamCase *c)
 
       if (e->status == VP_FRAME_READER_FRAME)
         {
-          g_autoptr(GBytes) bytes = hex (e->frame);
+          g_autoptr(GBytes) bytes = vp_test_hex (e->frame);
           g_autofree char *text = vp_frame_format_hex (g_bytes_get_data (bytes, NULL),
                                                        g_bytes_get_size (bytes));
 
@@ -184,7 +174,7 @@ run_case (const StreamCase *c,
           gsize             chunk)
 {
   g_autoptr(VpFrameReader) reader = vp_frame_reader_new (c->protocol);
-  g_autoptr(GBytes) stream = hex (c->stream);
+  g_autoptr(GBytes) stream = vp_test_hex (c->stream);
   g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) expected = expected_events (c);
   g_autofree char *how = g_strdup_printf ("%s, chunk %u", c->name, (guint) chunk);
@@ -225,7 +215,7 @@ static void
 test_need_more (void)
 {
   g_autoptr(VpFrameReader) reader = vp_frame_reader_new (VP_FRAME_PROTOCOL_AUTO);
-  g_autoptr(GBytes) frame = hex ("FE FE FE " V6);
+  g_autoptr(GBytes) frame = vp_test_hex ("FE FE FE " V6);
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GError) error = NULL;
   const guint8 *data = g_bytes_get_data (frame, NULL);
@@ -295,7 +285,7 @@ test_random_chunks (void)
   for (guint i = 0; i < 400; i++)
     {
       const char *f = frames[g_rand_int_range (rand, 0, G_N_ELEMENTS (frames))];
-      g_autoptr(GBytes) bytes = hex (f);
+      g_autoptr(GBytes) bytes = vp_test_hex (f);
       guint n_noise = g_rand_int_range (rand, 0, 6);
       guint n_fe = g_rand_int_range (rand, 0, 5);
       g_autofree char *text = vp_frame_format_hex (g_bytes_get_data (bytes, NULL),
@@ -348,7 +338,7 @@ test_random_chunks (void)
 static void
 test_scan (void)
 {
-  g_autoptr(GBytes) w2 = hex (W2);
+  g_autoptr(GBytes) w2 = vp_test_hex (W2);
   g_autoptr(GError) error = NULL;
   VpFrameProtocol protocol;
   const guint8 *data = g_bytes_get_data (w2, NULL);
@@ -427,7 +417,7 @@ test_describe_line (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) bytes = hex (cases[i].frame);
+      g_autoptr(GBytes) bytes = vp_test_hex (cases[i].frame);
       g_autofree char *line = vp_frame_describe_line (g_bytes_get_data (bytes, NULL),
                                                       g_bytes_get_size (bytes),
                                                       VP_FRAME_PROTOCOL_AUTO);
@@ -443,7 +433,7 @@ test_describe_line (void)
 static void
 test_describe_fields (void)
 {
-  g_autoptr(GBytes) bytes = hex ("FE FE FE FE " V12);
+  g_autoptr(GBytes) bytes = vp_test_hex ("FE FE FE FE " V12);
   g_autoptr(GError) error = NULL;
   g_autoptr(VpFrameDescription) d = NULL;
   g_autofree char *text = NULL;
@@ -470,7 +460,7 @@ test_describe_fields (void)
 
   /* A block read (11 with N after the DI) describes its parameter as raw bytes. */
   {
-    g_autoptr(GBytes) block_read = hex ("68 01 00 00 00 00 00 68 11 05 33 33 34 33 38 EC 16");
+    g_autoptr(GBytes) block_read = vp_test_hex ("68 01 00 00 00 00 00 68 11 05 33 33 34 33 38 EC 16");
     g_autoptr(VpFrameDescription) br = NULL;
 
     br = vp_frame_describe (g_bytes_get_data (block_read, NULL), g_bytes_get_size (block_read),
