@@ -15,6 +15,7 @@
 #include "vp-demo.h"
 #include "vp-model-error.h"
 #include "vp-search.h"
+#include "vp-tariff-store.h"
 
 /* The most common family names, most frequent first. */
 static const char * const families[] = {
@@ -42,6 +43,8 @@ static const char * const sites[] = {
 #define ROOMS_PER_FLOOR  4
 #define ROOMS_PER_BUILDING (FLOORS * ROOMS_PER_FLOOR)
 #define HISTORY_DAYS     90
+#define DEMO_POWER_TARIFF "居民电价"
+#define DEMO_WATER_TARIFF "居民水价"
 
 typedef struct
 {
@@ -299,7 +302,7 @@ generate (Demo    *d,
                   sqlite3_bind_text (s[S_ACCOUNT], 5,
                                      g_rand_int_range (d->rand, 0, 10) == 0 ? "postpaid" : "prepaid",
                                      -1, SQLITE_STATIC);
-                  sqlite3_bind_text (s[S_ACCOUNT], 6, "居民电价", -1, SQLITE_STATIC);
+                  sqlite3_bind_text (s[S_ACCOUNT], 6, DEMO_POWER_TARIFF, -1, SQLITE_STATIC);
                   sqlite3_bind_text (s[S_ACCOUNT], 7, opened, -1, SQLITE_TRANSIENT);
                   if (!run (d, s[S_ACCOUNT], error))
                     return FALSE;
@@ -409,6 +412,35 @@ take_indexes (VpDatabase          *db,
   return TRUE;
 }
 
+/* Residential tariffs as Chinese utilities publish them: electricity in three monthly
+ * tiers (阶梯电价, 0.5283 / 0.5783 / 0.8283 yuan per kWh above 230 and 400 kWh) and
+ * water at one price; stored through the tariff store, so the engine can price them. */
+static gboolean
+add_tariffs (VpDatabase  *db,
+             VpSession   *actor,
+             GError     **error)
+{
+  VpTariffVersion power = {
+    .scheme = VP_TARIFF_TIERED,
+    .n_tiers = 3,
+    .tier_limits = { 23000, 40000 },
+    .tier_prices = { 5283, 5783, 8283 },
+    .cycle = VP_BILLING_CYCLE_MONTHLY,
+    .cycle_start_day = 1,
+  };
+  VpTariffVersion water = {
+    .scheme = VP_TARIFF_FLAT,
+    .rates = { 34500 },
+    .cycle = VP_BILLING_CYCLE_MONTHLY,
+    .cycle_start_day = 1,
+  };
+
+  return vp_tariff_store_add (db, actor, DEMO_POWER_TARIFF, VP_UTILITY_ELECTRICITY, &power,
+                              NULL, error)
+         && vp_tariff_store_add (db, actor, DEMO_WATER_TARIFF, VP_UTILITY_WATER, &water,
+                                 NULL, error);
+}
+
 static gboolean
 exec_all (VpDatabase   *db,
           const char  **sqls,
@@ -510,30 +542,8 @@ vp_demo_generate (VpDatabase   *db,
     goto failed;
   stats.index_seconds = g_timer_elapsed (index_timer, NULL);
 
-  {
-    g_autofree char *from = NULL;
-    static const struct { const char *name, *kind, *params; } tariffs[] = {
-      { "居民电价", "electricity", "price=0.5283" },
-      { "居民水价", "water", "price=3.4500" },
-    };
-
-    stmt = vp_database_prepare (db, "INSERT INTO tariffs (name, version, kind, type, params, "
-                                "effective_from, created_at) VALUES (?, 1, ?, 'flat', ?, ?, ?)", error);
-    if (stmt == NULL)
-      goto failed;
-    from = vp_model_time_text (0);
-    for (guint i = 0; i < G_N_ELEMENTS (tariffs); i++)
-      {
-        sqlite3_bind_text (stmt, 1, tariffs[i].name, -1, SQLITE_STATIC);
-        sqlite3_bind_text (stmt, 2, tariffs[i].kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text (stmt, 3, tariffs[i].params, -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 4, 0);
-        sqlite3_bind_text (stmt, 5, from, -1, SQLITE_TRANSIENT);
-        if (!run (&d, stmt, error))
-          goto failed;
-      }
-    g_clear_pointer (&stmt, sqlite3_reset);
-  }
+  if (!add_tariffs (db, actor, error))
+    goto failed;
 
   json = g_string_new (NULL);
   vp_json_begin (json);

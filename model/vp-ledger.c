@@ -996,6 +996,39 @@ prepare_not_closed (VpDatabase    *db,
   return actor == NULL || vp_shift_lookup_open (db, vp_actor_id (actor), &posting->shift_id, error);
 }
 
+/* A charge's meter, when given, must be one of the account's (current or past). */
+static gboolean
+prepare_charge (VpDatabase    *db,
+                VpSession     *actor,
+                VpAccountRow  *row,
+                VpPosting     *posting,
+                gpointer       data,
+                GError       **error)
+{
+  g_autoptr(VpCachedStmt) stmt = NULL;
+  int rc;
+
+  if (!prepare_not_closed (db, actor, row, posting, data, error))
+    return FALSE;
+  if (posting->meter_id == 0)
+    return TRUE;
+  stmt = vp_database_prepare (db, "SELECT 1 FROM meters WHERE id = ? AND account_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, posting->meter_id);
+  sqlite3_bind_int64 (stmt, 2, row->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                 _("Meter %" G_GINT64_FORMAT " does not belong to account %s"),
+                 posting->meter_id, posting->account);
+  else
+    vp_database_set_error (db, rc, _("Could not read the meter"), error);
+  return FALSE;
+}
+
 static gboolean
 check_reason (const char  *reason,
               GError     **error)
@@ -1033,7 +1066,7 @@ vp_ledger_charge (VpDatabase       *db,
   posting.meter_id = meter_id;
   posting.quantity = quantity >= 0 ? quantity : -1;
   posting.note = note;
-  return run_posting (db, actor, account, &posting, prepare_not_closed, NULL, out_entry, error);
+  return run_posting (db, actor, account, &posting, prepare_charge, NULL, out_entry, error);
 }
 
 /* Fees (debit only) and adjustments (either sign) share everything but the role. */

@@ -262,6 +262,12 @@ test_account_meters (Fixture       *f,
   spec.address = "000010604867";
   g_assert_true (vp_account_add_meter (f->db, f->cashier, other, &spec, NULL, &error));
   g_assert_no_error (error);
+
+  /* Charges name a meter of their own account. */
+  g_assert_true (vp_ledger_charge (f->db, NULL, number, 100, new_id, 190, "interval", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (vp_ledger_charge (f->db, NULL, other, 100, new_id, 190, "interval", NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include "vp-demo.h"
 #include "vp-search.h"
+#include "vp-tariff-store.h"
 #include "vp-test-counter.h"
 
 typedef VpTestCounter Fixture;
@@ -222,6 +223,15 @@ test_search_demo (Fixture       *f,
   g_assert_false (vp_demo_generate (f->db, f->cashier, 10, 42, NULL, &error));
   g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
+
+  /* Its tariffs are real versions the engine can price with. */
+  {
+    g_autoptr(VpTariff) power = vp_tariff_store_load (f->db, "居民电价", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (vp_tariff_get_n_versions (power), ==, 1);
+    g_assert_cmpint (vp_tariff_get_version (power, 0)->scheme, ==, VP_TARIFF_TIERED);
+  }
 
   accounts = vp_account_list (f->db, f->admin, 0, 0, &error);
   g_assert_cmpint (accounts->len, ==, 3000);
