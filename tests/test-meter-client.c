@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "vp-device-error.h"
 #include "vp-link.h"
@@ -769,12 +770,19 @@ test_reconnect (void)
   vp_simulator_free (sim);
 }
 
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* The issue's setup: a socat pty pair as a virtual null-modem cable, the simulator on
  * one end (as meters on a bus), the client on the other (PLATFORM.md, "Serial ports"). */
 static void
 test_socat (void)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) socat = NULL;
   g_autoptr(VpMeterClient) client = NULL;
   g_autoptr(VpMeterReading) reading = NULL;
@@ -800,7 +808,10 @@ test_socat (void)
   b = g_build_filename (dir, "meters", NULL);
   arg_a = g_strdup_printf ("pty,raw,echo=0,link=%s", a);
   arg_b = g_strdup_printf ("pty,raw,echo=0,link=%s", b);
-  socat = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, socat_path, arg_a, arg_b, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  /* A failed assertion aborts without cleanup: socat goes with us. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  socat = g_subprocess_launcher_spawn (launcher, &error, socat_path, arg_a, arg_b, NULL);
   g_assert_no_error (error);
 
   /* socat makes its links once both ptys exist. */

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define METERS "e:000000000001/energy=1234.56,e:000010604867/money=50.00," \
                "e:000000000002/fault=no-reply,w:00000000000012/volume=1000.10"
@@ -28,10 +29,17 @@ vpctl_path (void)
 }
 
 static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *line = NULL;
@@ -41,9 +49,13 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("vp-vpctl-meter-XXXXXX", &error);
   g_assert_no_error (error);
   pty = g_build_filename (f->dir, "ttySIM", NULL);
-  f->sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, vpctl_path (), "sim",
-                             "--tcp", "127.0.0.1:0", "--pty", pty, "--json", "--meters", METERS,
-                             "--baud", "9600", "--turnaround", "5", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion aborts this process without teardown: take the simulator along. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->sim = g_subprocess_launcher_spawn (launcher, &error, vpctl_path (), "sim",
+                                        "--tcp", "127.0.0.1:0", "--pty", pty, "--json",
+                                        "--meters", METERS, "--baud", "9600", "--turnaround", "5",
+                                        NULL);
   g_assert_no_error (error);
 
   /* The ready handshake: one JSON line once it listens. */
