@@ -361,7 +361,9 @@ gboolean
 vp_frame_reader_in_frame (VpFrameReader *reader)
 {
   g_return_val_if_fail (reader != NULL, FALSE);
-  return reader->buffer->len > 0 && reader->buffer->data[0] == START_BYTE;
+  /* Noise left behind a pulled frame does not count; a 68 anywhere does. */
+  return reader->buffer->len > 0
+         && memchr (reader->buffer->data, START_BYTE, reader->buffer->len) != NULL;
 }
 
 guint64

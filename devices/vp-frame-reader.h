@@ -85,8 +85,8 @@ void                vp_frame_reader_reset        (VpFrameReader   *reader);
 
 /* Bytes currently buffered (a partial frame, or bytes not yet pulled). */
 gsize               vp_frame_reader_get_buffered (VpFrameReader   *reader);
-/* TRUE if the buffer starts with a 68 candidate: a frame has begun, so an
- * inter-byte timeout rather than the response timeout applies. */
+/* TRUE if a 68 candidate is buffered: a frame has begun, so an inter-byte timeout
+ * rather than the response timeout applies. */
 gboolean            vp_frame_reader_in_frame     (VpFrameReader   *reader);
 /* Total bytes dropped so far: noise, preambles and bad candidates' first byte. */
 guint64             vp_frame_reader_get_discarded (VpFrameReader  *reader);

@@ -252,6 +252,22 @@ test_need_more (void)
   g_assert_cmpuint (vp_frame_reader_get_buffered (reader), ==, 0);
   g_assert_cmpuint (vp_frame_reader_get_discarded (reader), ==, 3);
 
+  /* Noise left behind a pulled frame is not a frame start; a 68 behind it is. */
+  {
+    g_autoptr(GBytes) frame_and_noise = vp_test_hex (V5 " 11 22");
+    g_autoptr(GBytes) first = NULL;
+
+    vp_frame_reader_push (reader, g_bytes_get_data (frame_and_noise, NULL),
+                          g_bytes_get_size (frame_and_noise));
+    g_assert_cmpint (vp_frame_reader_pull (reader, &protocol, &first, &error), ==,
+                     VP_FRAME_READER_FRAME);
+    g_assert_cmpuint (vp_frame_reader_get_buffered (reader), ==, 2);
+    g_assert_false (vp_frame_reader_in_frame (reader));
+    vp_frame_reader_push (reader, data + 3, 1);
+    g_assert_true (vp_frame_reader_in_frame (reader));
+    vp_frame_reader_reset (reader);
+  }
+
   /* Reset drops a half frame. */
   vp_frame_reader_push (reader, data + 3, 5);
   g_assert_cmpuint (vp_frame_reader_get_buffered (reader), ==, 5);
