@@ -563,10 +563,9 @@ expect_cjt188 (Expect      *expect,
       if (!vp_cjt188_address_parse (address, &expect->cjt188_address, error))
         return FALSE;
       expect->has_address = !vp_cjt188_address_is_wildcard (&expect->cjt188_address);
-      *out_meter = g_strdup_printf (_("Water meter %s"), address);
     }
-  else
-    *out_meter = g_strdup (_("The water meter on the bus"));
+  *out_meter = expect->has_address ? g_strdup_printf (_("Water meter %s"), address)
+                                   : g_strdup (_("The water meter on the bus"));
   expect->meter = *out_meter;
   return TRUE;
 }
@@ -905,10 +904,34 @@ op_water (Worker   *w,
   return g_steal_pointer (&reading);
 }
 
+static VpMeterReading *run_op (Worker   *w,
+                               Request  *req,
+                               GError  **error);
+
 static VpMeterReading *
 run_request (Worker   *w,
              Request  *req,
              GError  **error)
+{
+  VpMeterReading *result = run_op (w, req, error);
+
+  /* Silence to a wildcard usually means several meters share the bus. */
+  if (result == NULL && (req->op == OP_READ_ADDRESS || req->op == OP_WATER_READ_ADDRESS)
+      && g_error_matches (*error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TIMEOUT))
+    {
+      char *message = g_strdup_printf (_("%s. Reading the address needs exactly one meter "
+                                         "on the bus."), (*error)->message);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return result;
+}
+
+static VpMeterReading *
+run_op (Worker   *w,
+        Request  *req,
+        GError  **error)
 {
   guint32 di;
 

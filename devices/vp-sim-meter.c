@@ -166,18 +166,21 @@ vp_sim_meter_free (VpSimMeter *meter)
 VpSimMeterKind
 vp_sim_meter_get_kind (const VpSimMeter *meter)
 {
+  g_return_val_if_fail (meter != NULL, VP_SIM_METER_ELECTRICITY);
   return meter->kind;
 }
 
 const char *
 vp_sim_meter_get_address (const VpSimMeter *meter)
 {
+  g_return_val_if_fail (meter != NULL, NULL);
   return meter->address_text;
 }
 
 VpSimFault
 vp_sim_meter_get_fault (const VpSimMeter *meter)
 {
+  g_return_val_if_fail (meter != NULL, VP_SIM_FAULT_NONE);
   return meter->fault;
 }
 
@@ -185,6 +188,7 @@ void
 vp_sim_meter_set_fault (VpSimMeter *meter,
                         VpSimFault  fault)
 {
+  g_return_if_fail (meter != NULL);
   meter->fault = fault;
 }
 
@@ -279,8 +283,11 @@ vp_sim_meter_advance (VpSimMeter *meter,
                       gint64      now,
                       guint       speed)
 {
-  gint64 t = meter->last_update;
+  gint64 t;
 
+  g_return_if_fail (meter != NULL);
+
+  t = meter->last_update;
   speed = CLAMP (speed, 1, MAX_SPEED);
   /* Walk the interval slot by slot of the day schedule, in meter-clock local time. */
   while (t < now)
@@ -326,6 +333,8 @@ vp_sim_meter_get_state (const VpSimMeter *meter,
                         gint64            now,
                         VpSimMeterState  *out)
 {
+  g_return_if_fail (meter != NULL && out != NULL);
+
   memset (out, 0, sizeof *out);
   out->kind = meter->kind;
   g_strlcpy (out->address, meter->address_text, sizeof out->address);
@@ -352,6 +361,7 @@ vp_sim_meter_get_state (const VpSimMeter *meter,
 gboolean
 vp_sim_meter_press_button (VpSimMeter *meter)
 {
+  g_return_val_if_fail (meter != NULL, FALSE);
   if (!meter->close_allowed)
     return FALSE;
   meter->close_allowed = FALSE;
@@ -392,9 +402,12 @@ vp_sim_meter_set_option (VpSimMeter  *meter,
                          gint64       now,
                          GError     **error)
 {
-  gboolean electricity = meter->kind == VP_SIM_METER_ELECTRICITY;
+  gboolean electricity;
   guint64 number;
   gint64 scaled;
+
+  g_return_val_if_fail (meter != NULL && key != NULL && value != NULL, FALSE);
+  electricity = meter->kind == VP_SIM_METER_ELECTRICITY;
 
   if (g_str_equal (key, "fault"))
     {

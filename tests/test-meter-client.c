@@ -211,6 +211,8 @@ test_read_address (Fixture       *f,
   address = vp_meter_client_read_address (f->client, f->link, NULL, &error);
   g_assert_null (address);
   g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TIMEOUT);
+  g_assert_cmpstr (error->message, ==, "The meter on the bus did not answer (timeout after 3 "
+                   "tries). Reading the address needs exactly one meter on the bus.");
   g_clear_error (&error);
 
   start_simulator (&single, &single_link, data,
