@@ -88,7 +88,8 @@ gsize               vp_frame_reader_get_buffered (VpFrameReader   *reader);
 /* TRUE if a 68 candidate is buffered: a frame has begun, so an inter-byte timeout
  * rather than the response timeout applies. */
 gboolean            vp_frame_reader_in_frame     (VpFrameReader   *reader);
-/* Total bytes dropped so far: noise, preambles and bad candidates' first byte. */
+/* Total bytes dropped so far: noise, preambles, bad candidates' first byte (their
+ * other bytes are searched again) and whatever reset() threw away. */
 guint64             vp_frame_reader_get_discarded (VpFrameReader  *reader);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpFrameReader, vp_frame_reader_free)
