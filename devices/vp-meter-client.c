@@ -509,7 +509,8 @@ exchange (Worker        *w,
       if (corrupt != NULL)
         last = g_steal_pointer (&corrupt);
       else
-        last = g_error_new_literal (VP_DEVICE_ERROR, VP_DEVICE_ERROR_TIMEOUT, "");
+        last = g_error_new_literal (VP_DEVICE_ERROR, received > 0 ? VP_DEVICE_ERROR_TRUNCATED
+                                                                  : VP_DEVICE_ERROR_TIMEOUT, "");
       vp_frame_log_add_note (w->client->log, w->uri,
                              received == 0 ? _("no answer within %u ms (try %u of %u)")
                                            : _("no valid answer within %u ms (try %u of %u)"),
@@ -832,9 +833,21 @@ op_control (Worker   *w,
                                          : VP_METER_CLIENT_DEFAULT_VALID_MINUTES);
   vp_bcd_time_from_date_time (&expiry_time, expiry);
   if (!vp_dlt645_build_control (&frame, &expect.dlt645_address, &req->auth.password,
-                                &req->auth.operator_code, req->action, &expiry_time, error)
-      || !dlt645_exchange (w, req, &frame, &expect, &reply, error))
+                                &req->auth.operator_code, req->action, &expiry_time, error))
     return NULL;
+  if (!dlt645_exchange (w, req, &frame, &expect, &reply, error))
+    {
+      /* A plaintext 1C refused for "other" reasons has two usual causes. */
+      if (g_error_matches (*error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_NAK))
+        {
+          char *message = g_strdup_printf (_("%s (is keep-power on, or is the meter's clock "
+                                             "past the command's expiry?)"), (*error)->message);
+
+          g_free ((*error)->message);
+          (*error)->message = message;
+        }
+      return NULL;
+    }
   return reading_new (req->address);
 }
 

@@ -789,10 +789,11 @@ send_paced (VpSimulator *sim,
         port_write (port, wire->data, wire->len);
       return;
     }
-  /* Byte i is complete on the wire when its stop bit ends: (i + 1) byte times in. */
+  /* Byte i is complete on the wire when its stop bit ends: (i + 1) byte times in. A
+   * slow meter starts like any other, then stalls between bytes. */
   for (guint i = 0; i < wire->len && !port->dead; i++)
     {
-      if (!sleep_until (sim, start + (gint64) (i + 1) * gap_us,
+      if (!sleep_until (sim, start + byte_us + (gint64) i * gap_us,
                         fault == VP_SIM_FAULT_SLOW ? port->fd : -1))
         return;
       port_write (port, wire->data + i, 1);
