@@ -226,48 +226,63 @@ normalize_query (const char *query,
   return g_strstrip (valid);
 }
 
+/* Reads the shown fields of every hit in one statement (ids passed as a JSON array),
+ * rather than one lookup per hit. */
 static gboolean
 fill_details (Collector  *c,
               GError    **error)
 {
-  static const char * const statuses[] = { "open", "suspended", "closed" };
+  g_autoptr(VpCachedStmt) stmt = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GString *ids = g_string_new ("[");
+  g_autofree char *ids_text = NULL;
+  int rc;
 
   for (guint i = 0; i < c->hits->len; i++)
     {
       VpSearchHit *hit = g_ptr_array_index (c->hits, i);
-      g_autoptr(VpCachedStmt) stmt = NULL;
-      const char *status;
-      int rc;
 
-      stmt = vp_database_prepare (c->db,
-                                  "SELECT a.number, c.name, c.phone, r.label, "
-                                  "(SELECT group_concat (address, ',') FROM meters "
-                                  " WHERE account_id = a.id AND status = 'active'), "
-                                  "a.status, a.balance FROM accounts a "
-                                  "JOIN customers c ON c.id = a.customer_id "
-                                  "LEFT JOIN rooms r ON r.id = a.room_id WHERE a.id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, hit->account_id);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_ROW)
-        {
-          vp_database_set_error (c->db, rc, _("Search failed"), error);
-          return FALSE;
-        }
-      hit->number = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      hit->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      hit->phone = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      hit->room = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      hit->meters = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", hit->account_id);
+      g_hash_table_insert (by_id, &hit->account_id, hit);
+    }
+  g_string_append_c (ids, ']');
+  ids_text = g_string_free (ids, FALSE);
+
+  stmt = vp_database_prepare (c->db,
+                              "SELECT a.id, a.number, c.name, c.phone, r.label, "
+                              "(SELECT group_concat (address, ',') FROM meters "
+                              " WHERE account_id = a.id AND status = 'active'), "
+                              "a.status, a.balance FROM json_each (?) j "
+                              "JOIN accounts a ON a.id = j.value "
+                              "JOIN customers c ON c.id = a.customer_id "
+                              "LEFT JOIN rooms r ON r.id = a.room_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ids_text, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      VpSearchHit *hit = g_hash_table_lookup (by_id, &id);
+
+      g_assert (hit != NULL);
+      hit->number = vp_model_column_dup (stmt, 1);
+      hit->name = vp_model_column_dup (stmt, 2);
+      hit->phone = vp_model_column_dup (stmt, 3);
+      hit->room = vp_model_column_dup (stmt, 4);
+      hit->meters = vp_model_column_dup (stmt, 5);
       if (hit->meters == NULL)
         hit->meters = g_strdup ("");
-      status = (const char *) sqlite3_column_text (stmt, 5);
-      for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
-        if (g_strcmp0 (status, statuses[s]) == 0)
-          hit->status = (VpAccountStatus) s;
-      hit->balance = sqlite3_column_int64 (stmt, 6);
+      vp_account_status_from_string ((const char *) sqlite3_column_text (stmt, 6), &hit->status);
+      hit->balance = sqlite3_column_int64 (stmt, 7);
+      g_hash_table_remove (by_id, &id);
     }
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (c->db, rc, _("Search failed"), error);
+      return FALSE;
+    }
+  /* The read transaction holds the rows found a moment ago. */
+  g_assert (g_hash_table_size (by_id) == 0);
   return TRUE;
 }
 
