@@ -192,19 +192,27 @@ vp_chart_nice_axis (gint64  min,
   raw = MAX ((high - low + max_ticks - 1) / max_ticks, 1);
   while (power <= raw / 10)
     power *= 10;
-  if (power >= raw)
-    step = power;
-  else if (2 * power >= raw)
-    step = 2 * power;
-  else if (5 * power >= raw)
-    step = 5 * power;
-  else
-    step = 10 * power;
+  /* 1, 2, 5 × power, then the next decade, until the rounded ends fit the ticks:
+   * rounding both ends outwards can cost one step more than @raw promised. */
+  for (guint i = 0;; i++)
+    {
+      static const gint64 mantissa[] = { 1, 2, 5 };
 
-  *out_low = floor_div (low, step) * step;
-  *out_high = -floor_div (-high, step) * step;
-  if (*out_high == *out_low)
-    *out_high += step;
+      if (i == G_N_ELEMENTS (mantissa))
+        {
+          i = 0;
+          power *= 10;
+        }
+      step = mantissa[i] * power;
+      if (step < raw)
+        continue;
+      *out_low = floor_div (low, step) * step;
+      *out_high = -floor_div (-high, step) * step;
+      if (*out_high == *out_low)
+        *out_high += step;
+      if ((*out_high - *out_low) / step <= (gint64) max_ticks)
+        break;
+    }
   *out_step = step;
 }
 
@@ -294,6 +302,7 @@ vp_chart_draw (const VpChart *self,
   double plot_x, plot_y, plot_w, plot_h, label_w = 0, group_w, max_cat_w = 0;
   guint n = self != NULL ? self->categories->len : 0;
   guint every = 1;
+  double label_right = -G_MAXDOUBLE;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (doc != NULL);
@@ -402,6 +411,10 @@ vp_chart_draw (const VpChart *self,
       double w = vp_document_text_width (doc, self->categories->pdata[c], LABEL_SIZE);
 
       cx = CLAMP (cx, x + w / 2, x + width - w / 2);
+      /* Pulled inside the box, the last label may reach its neighbour: drop it. */
+      if (cx - w / 2 < label_right + 2)
+        continue;
+      label_right = cx + w / 2;
       vp_document_add_line (doc, page, plot_x + (c + 0.5) * group_w, plot_y + plot_h,
                             plot_x + (c + 0.5) * group_w, plot_y + plot_h + 2, 0.5,
                             AXIS_COLOR, FALSE);

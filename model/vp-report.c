@@ -1326,12 +1326,14 @@ query_consumption (Query         *q,
           for (guint c = first_figure + 1; c < first_figure + 5; c++)
             cells[c].text = g_strdup ("—");
         }
+      if (p[1].text != NULL)
+        continue;
       g_clear_pointer (&cells[c_last].text, g_free);
-      cells[c_last].value = p->value;
-      if (p->value > 0 && cells[c_total].text == NULL)
+      cells[c_last].value = p[1].value;
+      if (p[1].value > 0 && cells[c_total].text == NULL)
         {
           g_clear_pointer (&cells[c_change].text, g_free);
-          cells[c_change].value = change_bp (cells[c_total].value, p->value);
+          cells[c_change].value = change_bp (cells[c_total].value, p[1].value);
         }
     }
   if (spec->by_time)
