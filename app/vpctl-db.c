@@ -1,4 +1,4 @@
-/* vpctl-db.c: "vpctl db init|verify|backup" and "vpctl operator add|list|passwd|unlock|
+/* vpctl-db.c: "vpctl db init|verify|backup|restore" and "vpctl operator add|list|passwd|unlock|
  * enable|disable" */
 #include "config.h"
 
@@ -387,10 +387,12 @@ db_backup (VpctlContext *ctx,
   g_autofree char *written = NULL;
   g_autofree char *object = NULL;
   int keep = DEFAULT_BACKUP_KEEP;
+  gboolean if_due = FALSE;
   GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("Write the backup to FILE (must not exist)"), N_("FILE") },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, N_("Write a dated backup into DIR (default: backups/ beside the database)"), N_("DIR") },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, N_("Write a dated backup into DIR (default: backup.dir, else backups/ beside the database)"), N_("DIR") },
     { "keep", 0, 0, G_OPTION_ARG_INT, &keep, N_("With --dir, keep only the N newest backups (default 10)"), N_("N") },
+    { "if-due", 0, 0, G_OPTION_ARG_NONE, &if_due, N_("Only when the schedule (backup.interval_hours) says one is due, into backup.dir"), NULL },
     { NULL }
   };
   VpSession *session;
@@ -412,7 +414,21 @@ db_backup (VpctlContext *ctx,
     return vpctl_fail (ctx, error);
   db = vp_session_get_database (session);
 
-  if (to != NULL)
+  if (if_due && (to != NULL || dir != NULL))
+    return vpctl_usage_error (ctx, _("--if-due takes the folder from the settings"));
+  if (if_due)
+    {
+      ok = vp_database_backup_if_due (db, g_get_real_time () / G_USEC_PER_SEC, &written, &error);
+      if (ok && written == NULL)
+        {
+          if (ctx->json)
+            print_ok_with (ctx, "backup", NULL);
+          else
+            g_print (_("No backup is due.\n"));
+          return VPCTL_EXIT_OK;
+        }
+    }
+  else if (to != NULL)
     {
       ok = vp_database_backup (db, to, &error);
       written = g_strdup (to);
@@ -420,11 +436,7 @@ db_backup (VpctlContext *ctx,
   else
     {
       if (dir == NULL)
-        {
-          g_autofree char *parent = g_path_get_dirname (vp_database_get_path (db));
-
-          dir = g_build_filename (parent, "backups", NULL);
-        }
+        dir = vp_database_backup_dir (db);
       ok = vp_database_backup_rotate (db, dir, (guint) keep, &written, &error);
     }
   if (!ok)
@@ -441,10 +453,70 @@ db_backup (VpctlContext *ctx,
   return VPCTL_EXIT_OK;
 }
 
+/* "db restore BACKUP --to NEW": the backup copied into a new file, migrated to this
+ * build's schema and checked like "db verify". No log-in: the copy is a new database,
+ * its operators and their passwords are those of the backup. */
+static int
+db_restore (VpctlContext *ctx,
+            int           argc,
+            char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) db = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autofree char *to = NULL;
+  g_autofree char *object = NULL;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("Write the restored database to FILE (must not exist)"), N_("FILE") },
+    { NULL }
+  };
+
+  if (!vpctl_parse_options (ctx, _("BACKUP"), _("Restore a backup into a new database file and "
+                                                "check it. The backup is not changed."),
+                            entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 2)
+    return vpctl_usage_error (ctx, _("Give one backup file"));
+  if (to == NULL)
+    return vpctl_usage_error (ctx, _("Give the new file with --to"));
+
+  if (!vp_database_restore (argv[1], to, &error))
+    return vpctl_fail (ctx, error);
+  db = vp_database_open (to, &error);
+  if (db == NULL)
+    return vpctl_fail (ctx, error);
+  for (guint i = 0; i < G_N_ELEMENTS (verify_checks); i++)
+    {
+      if (!verify_checks[i].func (db, result, &error))
+        {
+          g_prefix_error (&error, _("The restored copy %s does not verify: "), to);
+          return vpctl_fail (ctx, error);
+        }
+    }
+  object = g_strconcat ("file:", argv[1], NULL);
+  if (!vp_database_begin (db, &error))
+    return vpctl_fail (ctx, error);
+  if (!vp_audit_append (db, 0, "db.restore", object, NULL, NULL, &error))
+    {
+      vp_database_rollback (db);
+      return vpctl_fail (ctx, error);
+    }
+  if (!vp_database_commit (db, &error))
+    return vpctl_fail (ctx, error);
+
+  if (ctx->json)
+    print_ok_with (ctx, "database", to);
+  else
+    g_print (_("Restored %s into %s; every check passed (%lld ledger rows).\n"), argv[1], to,
+             (long long) json_object_get_int_member (result, "ledger_rows"));
+  return VPCTL_EXIT_OK;
+}
+
 static const VpctlCommand db_commands[] = {
   { "init", db_init, N_("Create the database and the first admin") },
   { "verify", db_verify, N_("Check the file, the audit chain and the ledger") },
   { "backup", db_backup, N_("Write a checked copy of the database") },
+  { "restore", db_restore, N_("Restore a backup into a new file and check it") },
 };
 
 int

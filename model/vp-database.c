@@ -697,9 +697,11 @@ vp_database_integrity_check (VpDatabase  *self,
   return ok;
 }
 
-/* Copy the live database into a new file at @tmp_path with the backup API. */
+/* Copy @source into a new file at @tmp_path with the backup API, then check the copy.
+ * @owner (nullable) is locked around the copy when @source is its connection. */
 static gboolean
-copy_to (VpDatabase  *self,
+copy_to (sqlite3     *source,
+         VpDatabase  *owner,
          const char  *tmp_path,
          const char  *dest_path,
          GError     **error)
@@ -720,8 +722,9 @@ copy_to (VpDatabase  *self,
     }
 
   /* One step copies a consistent snapshot; in WAL mode it does not stop writers. */
-  vp_database_lock (self);
-  backup = sqlite3_backup_init (dest, "main", self->handle, "main");
+  if (owner != NULL)
+    vp_database_lock (owner);
+  backup = sqlite3_backup_init (dest, "main", source, "main");
   if (backup != NULL)
     {
       sqlite3_backup_step (backup, -1);
@@ -729,7 +732,8 @@ copy_to (VpDatabase  *self,
     }
   else
     rc = sqlite3_errcode (dest);
-  vp_database_unlock (self);
+  if (owner != NULL)
+    vp_database_unlock (owner);
 
   if (rc != SQLITE_OK)
     {
@@ -745,30 +749,27 @@ copy_to (VpDatabase  *self,
   return ok;
 }
 
-gboolean
-vp_database_backup (VpDatabase  *self,
-                    const char  *dest_path,
-                    GError     **error)
+/* Copy @source to @dest_path through DEST.partial and a rename, so a file under its
+ * final name is always complete and checked; an existing @dest_path is refused. */
+static gboolean
+copy_new_file (sqlite3     *source,
+               VpDatabase  *owner,
+               const char  *dest_path,
+               GError     **error)
 {
   g_autofree char *tmp_path = NULL;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (dest_path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_EXISTS,
-                   _("%s already exists; a backup never overwrites a file, choose a new name"),
+                   _("%s already exists; choose a new name (an existing file is never overwritten)"),
                    dest_path);
       return FALSE;
     }
 
-  /* Write beside the destination and rename at the end, so a backup that exists
-   * under its final name is always complete and checked. */
   tmp_path = g_strconcat (dest_path, ".partial", NULL);
   g_unlink (tmp_path);
-  if (!copy_to (self, tmp_path, dest_path, error))
+  if (!copy_to (source, owner, tmp_path, dest_path, error))
     {
       g_unlink (tmp_path);
       return FALSE;
@@ -783,6 +784,54 @@ vp_database_backup (VpDatabase  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+vp_database_backup (VpDatabase  *self,
+                    const char  *dest_path,
+                    GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return copy_new_file (self->handle, self, dest_path, error);
+}
+
+gboolean
+vp_database_restore (const char  *backup_path,
+                     const char  *dest_path,
+                     GError     **error)
+{
+  g_autofree char *what = NULL;
+  sqlite3 *source = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  what = g_strdup_printf (_("Could not read the backup %s"), backup_path);
+  if (!g_file_test (backup_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                   _("%s: there is no such file"), what);
+      return FALSE;
+    }
+
+  /* Read-only: restoring never changes the backup it restores from. */
+  rc = sqlite3_open_v2 (backup_path, &source, SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error_from_rc (source, rc, what, error);
+      sqlite3_close (source);
+      return FALSE;
+    }
+  ok = check_integrity (source, backup_path, error)
+       && copy_new_file (source, NULL, dest_path, error);
+  sqlite3_close (source);
+  return ok;
 }
 
 static int
@@ -853,6 +902,86 @@ vp_database_backup_rotate (VpDatabase  *self,
         }
     }
 
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+/* A whole number setting; @fallback when it is missing or not a number in range. */
+static gint64
+get_int_setting (VpDatabase *self,
+                 const char *key,
+                 gint64      fallback,
+                 gint64      max)
+{
+  g_autofree char *text = vp_database_get_setting (self, key, NULL);
+  gint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 0, max, &value, NULL))
+    return fallback;
+  return value;
+}
+
+gboolean
+vp_database_backup_due (VpDatabase *self,
+                        gint64      now)
+{
+  gint64 hours, last;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  hours = get_int_setting (self, VP_DATABASE_BACKUP_INTERVAL_KEY,
+                           VP_DATABASE_BACKUP_INTERVAL_DEFAULT, 24 * 366);
+  if (hours == 0)
+    return FALSE;
+  last = get_int_setting (self, VP_DATABASE_BACKUP_LAST_KEY, 0, G_MAXINT64);
+  /* A clock set back (last in the future) must not stop backups for good. */
+  return last > now || now - last >= hours * 3600;
+}
+
+char *
+vp_database_backup_dir (VpDatabase *self)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *parent = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  dir = vp_database_get_setting (self, VP_DATABASE_BACKUP_DIR_KEY, NULL);
+  if (dir != NULL && dir[0] != '\0')
+    return g_steal_pointer (&dir);
+  parent = g_path_get_dirname (self->path);
+  return g_build_filename (parent, "backups", NULL);
+}
+
+gboolean
+vp_database_backup_if_due (VpDatabase  *self,
+                           gint64       now,
+                           char       **out_path,
+                           GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *stamp = NULL;
+  gint64 keep;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_path != NULL)
+    *out_path = NULL;
+  if (!vp_database_backup_due (self, now))
+    return TRUE;
+
+  dir = vp_database_backup_dir (self);
+  keep = get_int_setting (self, VP_DATABASE_BACKUP_KEEP_KEY, VP_DATABASE_BACKUP_KEEP_DEFAULT,
+                          G_MAXUINT);
+  if (!vp_database_backup_rotate (self, dir, (guint) MAX (keep, 1), &path, error))
+    return FALSE;
+  /* Recorded after the copy exists: a failed backup is tried again next time. */
+  stamp = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  if (!vp_database_set_setting (self, VP_DATABASE_BACKUP_LAST_KEY, stamp, error))
+    return FALSE;
   if (out_path != NULL)
     *out_path = g_steal_pointer (&path);
   return TRUE;

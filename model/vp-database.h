@@ -90,6 +90,40 @@ gboolean     vp_database_backup_rotate (VpDatabase   *self,
                                         guint         keep,
                                         char        **out_path,
                                         GError      **error);
+/* Copies the backup file @backup_path (opened read-only, never changed) into the new
+ * file @dest_path, which must not exist (VP_MODEL_ERROR_EXISTS); the source and the copy
+ * pass integrity_check (else VP_MODEL_ERROR_CORRUPT). Written as DEST.partial, then
+ * renamed. Open the result with vp_database_open() (which applies newer migrations) and
+ * check it (vp_ledger_verify, vp_audit_verify) before using it. */
+gboolean     vp_database_restore       (const char   *backup_path,
+                                        const char   *dest_path,
+                                        GError      **error);
+
+/* Scheduled backups, driven by settings: every "backup.interval_hours" (default 24,
+ * 0 = never) into "backup.dir" (default: backups/ beside the database), keeping the
+ * "backup.keep" newest (default 10). "backup.last" holds the unix time of the last
+ * scheduled one. */
+#define VP_DATABASE_BACKUP_INTERVAL_KEY     "backup.interval_hours"
+#define VP_DATABASE_BACKUP_INTERVAL_DEFAULT 24
+#define VP_DATABASE_BACKUP_DIR_KEY          "backup.dir"
+#define VP_DATABASE_BACKUP_KEEP_KEY         "backup.keep"
+#define VP_DATABASE_BACKUP_KEEP_DEFAULT     10
+#define VP_DATABASE_BACKUP_LAST_KEY         "backup.last"
+
+/* TRUE when a scheduled backup is due at @now (unix seconds): the interval has passed
+ * since "backup.last", or "backup.last" lies in the future (clock set back). */
+gboolean     vp_database_backup_due    (VpDatabase   *self,
+                                        gint64        now);
+/* The folder scheduled backups go to ("backup.dir" or backups/ beside the file). */
+char        *vp_database_backup_dir    (VpDatabase   *self);
+/* For the reading service and the GUI to call periodically (say every few minutes):
+ * when due, vp_database_backup_rotate() into the backup folder and record @now as
+ * "backup.last". TRUE with *@out_path NULL when nothing was due; on failure FALSE and
+ * "backup.last" unchanged, so the next call tries again. */
+gboolean     vp_database_backup_if_due (VpDatabase   *self,
+                                        gint64        now,
+                                        char        **out_path,
+                                        GError      **error);
 /* PRAGMA integrity_check and foreign_key_check on the live file (backups get the same);
  * VP_MODEL_ERROR_CORRUPT names the first problem. */
 gboolean     vp_database_integrity_check (VpDatabase *self,
