@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -427,6 +428,129 @@ test_e2e_vpctl (Fixture       *f,
   g_assert_cmpint (balance (f, f->a), ==, 5000 - 1250);
 }
 
+/* Waits (polling, at most 30 s) until @sql, a one-value query, is non-zero. */
+static gboolean
+wait_for (Fixture    *f,
+          const char *sql)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (query (f, sql) != 0)
+        return TRUE;
+      g_usleep (20 * 1000);
+    }
+  return FALSE;
+}
+
+static GSubprocess *
+spawn_vpctl (Fixture     *f,
+             const char  *first,
+             ...) G_GNUC_NULL_TERMINATED;
+
+static GSubprocess *
+spawn_vpctl (Fixture     *f,
+             const char  *first,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("VPCTL"));
+  g_ptr_array_add (args, (char *) "--db");
+  g_ptr_array_add (args, (char *) vp_database_get_path (f->c.db));
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* the operator's password for commands that log in (vpctl control) */
+  g_subprocess_launcher_setenv (launcher, "VP_PASSWORD", VP_TEST_PASSWORD, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+/* `vpctl service` reads on its own and stops cleanly on SIGTERM. */
+static void
+test_e2e_service (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set");
+      return;
+    }
+  set_register (f->tcp_bus, METER_A, "energy", "3.00");
+  proc = spawn_vpctl (f, "service", "--interval", "1", "--poll", "1", NULL);
+  g_assert_true (wait_for (f, "SELECT COUNT(*) >= 2 FROM readings r JOIN meters m "
+                              "ON m.id = r.meter_id WHERE m.address = '" METER_A "'"));
+  g_assert_cmpint (balance (f, f->a), ==, 5000 - 300);
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (err, "stopping"));
+  g_assert_nonnull (strstr (err, "stopped"));
+}
+
+/* A real crash: `vpctl control … trip` is killed while the meter's (slow) answer is
+ * still coming; the trip took effect. The restarted engine confirms it with one status
+ * read and does not send it again. */
+static void
+test_e2e_killed_sender (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpEngine) restarted = NULL;
+  VpCycleReport report = { 0 };
+  guint requests;
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set");
+      return;
+    }
+  g_assert_true (vp_simulator_set_fault (f->tcp_bus, METER_A, VP_SIM_FAULT_SLOW, &error));
+  g_assert_no_error (error);
+  vp_simulator_set_slow_gap (f->tcp_bus, 400);
+
+  proc = spawn_vpctl (f, "--operator", "tech", "control", f->a, "trip", "--reason", "crash test", NULL);
+  /* the command is out and the meter acted; its answer is still dribbling in */
+  g_assert_true (wait_for (f, "SELECT COUNT(*) FROM commands WHERE state = 'sent'"));
+  for (int i = 0; i < 1500 && !sim_state (f->tcp_bus, METER_A).relay_open; i++)
+    g_usleep (20 * 1000);
+  g_assert_true (sim_state (f->tcp_bus, METER_A).relay_open);
+  g_subprocess_force_exit (proc);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));   /* reaped: its pid is gone */
+  g_assert_no_error (error);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'sent'"), ==, 1);
+
+  g_assert_true (vp_simulator_set_fault (f->tcp_bus, METER_A, VP_SIM_FAULT_NONE, &error));
+  restarted = engine_new (f);
+  requests = sim_state (f->tcp_bus, METER_A).requests;
+  send_commands (f, restarted, &report);
+  g_assert_cmpuint (report.commands_sent, ==, 0);
+  g_assert_cmpuint (report.commands_confirmed, ==, 1);
+  g_assert_cmpuint (sim_state (f->tcp_bus, METER_A).requests - requests, ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'confirmed' "
+                             "AND attempts = 2"), ==, 1);
+  vp_cycle_report_clear (&report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +564,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/vpctl", Fixture, NULL, fixture_setup, test_e2e_vpctl,
               fixture_teardown);
+  g_test_add ("/vp/e2e-prepaid/service", Fixture, NULL, fixture_setup, test_e2e_service,
+              fixture_teardown);
+  g_test_add ("/vp/e2e-prepaid/killed-sender", Fixture, NULL, fixture_setup,
+              test_e2e_killed_sender, fixture_teardown);
 
   return g_test_run ();
 }
