@@ -345,6 +345,156 @@ test_ledger_reverse_rules (Fixture       *f,
   g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
 }
 
+/* ---- the role × operation matrix (issue 9): each operation asks for the permission
+ * its contract names, and a refusal is PERMISSION_DENIED and audited ---- */
+
+typedef gboolean (*RoleOp) (Fixture     *f,
+                            VpSession   *actor,
+                            const char  *number,
+                            GError     **error);
+
+static gboolean
+op_topup (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_ledger_topup (f->db, actor, number, 100, VP_PAYMENT_CASH, NULL, 0, NULL, error);
+}
+
+static gboolean
+op_refund (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_ledger_refund (f->db, actor, number, 1, VP_PAYMENT_CASH, 0, NULL, error);
+}
+
+static gboolean
+op_fee (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_ledger_fee (f->db, actor, number, 1, "card", NULL, error);
+}
+
+static gboolean
+op_adjust (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_ledger_adjust (f->db, actor, number, 1, "correction", NULL, error);
+}
+
+static gboolean
+op_charge (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_ledger_charge (f->db, actor, number, 1, 0, -1, "manual", NULL, error);
+}
+
+static gboolean
+op_view (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  g_autoptr(VpAccount) account = vp_account_get (f->db, actor, number, error);
+  g_autoptr(GPtrArray) history = account != NULL ? vp_ledger_list (f->db, actor, number, 5, error) : NULL;
+
+  return history != NULL;
+}
+
+static gboolean
+op_open (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  VpAccountSpec spec;
+
+  vp_account_spec_init (&spec);
+  spec.name = "测试";
+  return vp_account_open (f->db, actor, &spec, NULL, NULL, error);
+}
+
+static gboolean
+op_suspend (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_account_set_suspended (f->db, actor, number, TRUE, error)
+         && vp_account_set_suspended (f->db, actor, number, FALSE, error);
+}
+
+static gboolean
+op_transfer (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_account_transfer (f->db, actor, number, "新户主", NULL, NULL, NULL, error);
+}
+
+static gboolean
+op_room (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_room_add (f->db, actor, "Main", "9", 1, "101", 5000, NULL, error);
+}
+
+static gboolean
+op_tariff (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  return vp_tariff_define (f->db, actor, "flat", "water", "flat", "rates=34500", 0, NULL, error);
+}
+
+static gboolean
+op_shift (Fixture *f, VpSession *actor, const char *number, GError **error)
+{
+  g_autoptr(VpShift) shift = vp_shift_get_current (f->db, actor, error);
+
+  return error == NULL || *error == NULL;
+}
+
+static const struct
+{
+  const char   *name;
+  VpPermission  permission;
+  RoleOp        op;
+} role_ops[] = {
+  { "topup",      VP_PERM_TOPUP,          op_topup },
+  { "refund",     VP_PERM_REFUND,         op_refund },
+  { "fee",        VP_PERM_ACCOUNT_MANAGE, op_fee },
+  { "adjust",     VP_PERM_APPROVE,        op_adjust },
+  { "charge",     VP_PERM_ACCOUNT_MANAGE, op_charge },
+  { "view",       VP_PERM_ACCOUNT_VIEW,   op_view },
+  { "open",       VP_PERM_ACCOUNT_MANAGE, op_open },
+  { "suspend",    VP_PERM_ACCOUNT_MANAGE, op_suspend },
+  { "transfer",   VP_PERM_ACCOUNT_MANAGE, op_transfer },
+  { "room",       VP_PERM_ACCOUNT_MANAGE, op_room },
+  { "tariff",     VP_PERM_TARIFF_MANAGE,  op_tariff },
+  { "shift",      VP_PERM_SHIFT,          op_shift },
+};
+
+static void
+test_ledger_role_matrix (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = vp_test_counter_open (f, "权限", NULL);
+  VpSession *sessions[] = { f->cashier, f->supervisor, f->technician, f->admin };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
+    if (vp_session_can (sessions[s], VP_PERM_SHIFT))
+      g_assert_true (vp_shift_open (f->db, sessions[s], 0, NULL, &error));
+  g_assert_true (vp_ledger_topup (f->db, f->admin, number, 100000, VP_PAYMENT_CASH, NULL, 0,
+                                  NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
+    for (guint o = 0; o < G_N_ELEMENTS (role_ops); o++)
+      {
+        VpRole role = vp_session_get_role (sessions[s]);
+        gboolean allowed = vp_role_has_permission (role, role_ops[o].permission);
+        gint64 denied = vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = 'denied'");
+        gboolean ok;
+
+        g_test_message ("%s × %s", vp_role_to_string (role), role_ops[o].name);
+        ok = role_ops[o].op (f, sessions[s], number, &error);
+        if (allowed)
+          {
+            g_assert_no_error (error);
+            g_assert_true (ok);
+          }
+        else
+          {
+            g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+            g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = 'denied'"),
+                             ==, denied + 1);
+          }
+        g_clear_error (&error);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -359,6 +509,7 @@ main (int   argc,
   ADD ("/vp/ledger/refund-approval", test_ledger_refund_approval);
   ADD ("/vp/ledger/roles", test_ledger_roles);
   ADD ("/vp/ledger/reverse-rules", test_ledger_reverse_rules);
+  ADD ("/vp/ledger/role-matrix", test_ledger_role_matrix);
 #undef ADD
 
   return g_test_run ();
