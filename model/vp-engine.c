@@ -1978,11 +1978,11 @@ vp_engine_control (VpDatabase  *db,
   vp_json_add_int (json, "keep_power", a.keep_power);
   before = vp_json_end (json);
 
-  if (control == VP_CONTROL_TRIP)
-    a.tripped = TRUE;
-  else if (control == VP_CONTROL_CLOSE)
+  /* "tripped" means tripped for the balance, which a top-up undoes; a manual trip
+   * stays until a manual close. A manual close lets the balance rule act again. */
+  if (control == VP_CONTROL_CLOSE)
     a.tripped = FALSE;
-  else
+  else if (control != VP_CONTROL_TRIP)
     a.keep_power = control == VP_CONTROL_KEEP_POWER_ON;
 
   if (!queue_for_account (db, a.id, control, &policy, reason, &queued, error)

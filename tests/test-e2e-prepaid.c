@@ -8,14 +8,11 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "vp-engine.h"
 #include "vp-meter-gateway-devices.h"
 #include "vp-simulator.h"
 #include "vp-tariff-store.h"
-#include "vp-test-counter.h"
+#include "vp-test-engine.h"
 
 #define METER_A  "000000000001"
 #define METER_C  "000000000005"
@@ -247,15 +244,7 @@ topup (Fixture    *f,
        gint64      amount,
        guint       expect_queued)
 {
-  g_autoptr(GError) error = NULL;
-  guint queued = 0;
-
-  g_assert_true (vp_ledger_topup (f->c.db, f->c.cashier, number, amount, VP_PAYMENT_CASH,
-                                  NULL, 0, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (vp_engine_on_topup (f->c.db, number, &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (queued, ==, expect_queued);
+  vp_test_engine_topup (&f->c, number, amount, expect_queued);
 }
 
 static void
@@ -344,11 +333,9 @@ test_e2e_restart (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(VpEngine) restarted = NULL;
   g_autoptr(VpMeterClient) client = vp_meter_client_new ();
-  g_autofree char *sql = NULL;
   VpCycleReport report = { 0 };
-  char *argv[] = { (char *) "true", NULL };
+  GPid dead = vp_test_engine_dead_pid ();
   guint requests;
-  GPid pid;
 
   /* trip A: 60 kWh on a 50-yuan account */
   set_register (f->tcp_bus, METER_A, "energy", "60.00");
@@ -357,16 +344,7 @@ test_e2e_restart (Fixture       *f,
 
   /* the top-up's close was claimed by a process that then died */
   topup (f, f->a, 5000, 1);
-  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, &error));
-  g_assert_no_error (error);
-  while (waitpid (pid, NULL, 0) < 0)
-    ;
-  sql = g_strdup_printf ("UPDATE commands SET state = 'sent', attempts = 1, owner = '%s:%d', "
-                         "lease_until = %" G_GINT64_FORMAT " WHERE state = 'queued'",
-                         g_get_host_name (), (int) pid, f->now + 3600);
-  g_assert_true (vp_database_exec (f->c.db, sql, &error));
-  g_assert_no_error (error);
+  vp_test_engine_orphan_queued (&f->c, dead, f->now + 3600);
 
   /* case 1: it never reached the meter — the restarted service sends it, once */
   restarted = engine_new (f);
@@ -384,11 +362,7 @@ test_e2e_restart (Fixture       *f,
   g_assert_true (vp_meter_client_remote_control (client, f->tcp_uri, METER_A, NULL,
                                                  VP_DLT645_CONTROL_ACTION_TRIP, 0, NULL, &error));
   g_assert_no_error (error);
-  g_free (sql);
-  sql = g_strdup_printf ("UPDATE commands SET state = 'sent', attempts = 1, owner = '%s:%d', "
-                         "lease_until = %" G_GINT64_FORMAT " WHERE state = 'queued'",
-                         g_get_host_name (), (int) pid, f->now + 3600);
-  g_assert_true (vp_database_exec (f->c.db, sql, &error));
+  vp_test_engine_orphan_queued (&f->c, dead, f->now + 3600);
   requests = sim_state (f->tcp_bus, METER_A).requests;
   send_commands (f, restarted, &report);
   g_assert_cmpuint (report.commands_sent, ==, 0);

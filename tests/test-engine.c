@@ -7,12 +7,9 @@
  */
 #include "config.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "vp-engine.h"
 #include "vp-tariff-store.h"
-#include "vp-test-counter.h"
+#include "vp-test-engine.h"
 
 /* ───────────── the test meters ───────────── */
 
@@ -323,15 +320,7 @@ topup (Fixture    *f,
        gint64      amount,
        guint       expect_queued)
 {
-  g_autoptr(GError) error = NULL;
-  guint queued = 99;
-
-  g_assert_true (vp_ledger_topup (f->c.db, f->c.cashier, number, amount, VP_PAYMENT_CASH,
-                                  NULL, 0, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (vp_engine_on_topup (f->c.db, number, &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (queued, ==, expect_queued);
+  vp_test_engine_topup (&f->c, number, amount, expect_queued);
 }
 
 /* ───────────── tests ───────────── */
@@ -595,45 +584,30 @@ test_engine_dead_sender (Fixture       *f,
   g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
   TestMeter *m = meter (f, "000000000030");
   VpCycleReport report = { 0 };
-  g_autofree char *live = g_strdup_printf ("%s:%d", g_get_host_name (), (int) getppid ());
-  g_autofree char *sql = NULL;
   g_autoptr(GError) error = NULL;
-  GPid pid;
-  char *argv[] = { (char *) "true", NULL };
 
-  /* a pid that existed and is gone now */
-  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, &error));
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "trip", "test",
+                                    NULL, &error));
   g_assert_no_error (error);
-  while (waitpid (pid, NULL, 0) < 0)
-    ;
-  sql = g_strdup_printf ("INSERT INTO commands (meter_id, account_id, action, state, origin, "
-                         "reason, attempts, next_attempt, expires_at, owner, lease_until, "
-                         "created_at) SELECT m.id, m.account_id, 'trip', 'sent', 'manual', 'x', 1, "
-                         "0, %" G_GINT64_FORMAT ", '%s:%d', %" G_GINT64_FORMAT ", 'now' "
-                         "FROM meters m", f->now + 86400, g_get_host_name (), (int) pid,
-                         f->now + 86400);
-  g_assert_true (vp_database_exec (f->c.db, sql, &error));
-  g_assert_no_error (error);
+  vp_test_engine_orphan_queued (&f->c, vp_test_engine_dead_pid (), f->now + 86400);
   m->supply = VP_SUPPLY_OFF;    /* it got through before the sender died */
 
   cycle (f, &report);
   g_assert_cmpuint (m->controls, ==, 0);
   g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'confirmed'"), ==, 1);
+  /* a manual trip is not undone by the balance rule (the balance is fine) */
+  cycle (f, &report);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands"), ==, 1);
 
   /* a live owner's lease is respected */
-  g_free (sql);
-  sql = g_strdup_printf ("INSERT INTO commands (meter_id, account_id, action, state, origin, "
-                         "reason, attempts, next_attempt, expires_at, owner, lease_until, "
-                         "created_at) SELECT m.id, m.account_id, 'close', 'sent', 'manual', 'x', 1, "
-                         "0, %" G_GINT64_FORMAT ", '%s', %" G_GINT64_FORMAT ", 'now' FROM meters m",
-                         f->now + 86400, live, f->now + 86400);
-  g_assert_true (vp_database_exec (f->c.db, sql, &error));
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "close", "test",
+                                    NULL, &error));
   g_assert_no_error (error);
+  vp_test_engine_orphan_queued (&f->c, getppid (), f->now + 86400);
   cycle (f, &report);
   g_assert_cmpuint (m->controls, ==, 0);
   g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'sent'"), ==, 1);
-  g_assert_nonnull (number);
   vp_cycle_report_clear (&report);
 }
 
