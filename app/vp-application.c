@@ -33,6 +33,8 @@ static const struct {
   { "win.search", { "F2", NULL } },
   { "win.topup", { "F5", NULL } },
   { "win.refund", { "F6", NULL } },
+  { "win.reprint", { "F8", NULL } },
+  { "win.print", { "<Control>p", NULL } },
   { "win.back", { "Escape", NULL } },
   { "win.lock", { "<Control>l", NULL } },
   { "app.quit", { "<Control>q", NULL } },

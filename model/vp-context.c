@@ -20,6 +20,7 @@ struct _VpContext
   char       *counter_id;
   guint       lock_timeout;
   gboolean    demo;
+  gboolean    print_receipts;
 
   /* The prepaid engine, the meter service and the printer join here when they land. */
 };
@@ -158,6 +159,7 @@ vp_context_new (VpDatabase *db,
 {
   VpContext *self;
   g_autofree char *timeout = NULL;
+  g_autofree char *print = NULL;
   guint64 seconds;
 
   g_return_val_if_fail (db != NULL, NULL);
@@ -173,6 +175,9 @@ vp_context_new (VpDatabase *db,
   if (timeout != NULL &&
       g_ascii_string_to_unsigned (timeout, 10, 0, G_MAXUINT, &seconds, NULL))
     self->lock_timeout = (guint) seconds;
+
+  print = vp_database_get_setting (db, VP_CONTEXT_PRINT_RECEIPTS_KEY, "true");
+  self->print_receipts = g_strcmp0 (print, "false") != 0;
 
   return self;
 }
@@ -345,6 +350,14 @@ vp_context_get_counter_id (VpContext *self)
   g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
 
   return self->counter_id;
+}
+
+gboolean
+vp_context_get_print_receipts (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  return self->print_receipts;
 }
 
 guint

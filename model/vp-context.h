@@ -27,6 +27,8 @@ G_DECLARE_FINAL_TYPE (VpContext, vp_context, VP, CONTEXT, GObject)
 /* Seconds without input before the counter locks; 0 never locks. */
 #define VP_CONTEXT_DEFAULT_LOCK_TIMEOUT  300
 #define VP_CONTEXT_LOCK_TIMEOUT_KEY      "counter.lock_timeout"
+/* "false": receipts are saved as PDF only, never sent to a printer (no printer here). */
+#define VP_CONTEXT_PRINT_RECEIPTS_KEY    "counter.print_receipts"
 
 /* Takes a reference on @db. @demo says the database holds demo data (the log-in
  * dialog then shows the demo passwords). The lock timeout and the counter id are
@@ -69,6 +71,8 @@ gint64      vp_context_approve_finish   (VpContext           *self,
                                          GError             **error);
 
 const char *vp_context_get_counter_id   (VpContext           *self);
+/* Whether receipts go to a printer as well as to PDF (setting, default TRUE). */
+gboolean    vp_context_get_print_receipts (VpContext         *self);
 guint       vp_context_get_lock_timeout (VpContext           *self);
 /* Stores the setting in the database; 0 turns locking off. Needs a session whose role
  * has VP_PERM_SETTINGS (else PERMISSION_DENIED). */

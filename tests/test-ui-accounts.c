@@ -99,7 +99,7 @@ test_wizard (VpUiFixture   *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   vp_ui_test_wait (wizard_idle, wizard, "the opened account");
   g_assert_null (vp_account_wizard_get_error (wizard));
-  g_assert_finalize_object (wizard);
+  vp_ui_test_finalize (wizard);
   vp_ui_test_wait (no_dialog, page, "the account page");
   g_assert_nonnull (strstr (vp_accounts_page_get_message (page), "opened for 赵敏"));
 

@@ -6,6 +6,7 @@
 #include "vp-customer-card.h"
 #include "vp-ledger.h"
 #include "vp-model-error.h"
+#include "vp-receipt.h"
 #include "vp-refund-dialog.h"
 #include "vp-shift-dialog.h"
 #include "vp-topup-dialog.h"
@@ -133,6 +134,22 @@ test_low_balance_is_red (VpUiFixture   *fixture,
 }
 
 static gboolean
+receipt_saved (gpointer data)
+{
+  const char *message = vp_counter_page_get_message (data);
+
+  return message != NULL && strstr (message, "saved as") != NULL;
+}
+
+static gboolean
+receipt_reprinted (gpointer data)
+{
+  const char *message = vp_counter_page_get_message (data);
+
+  return message != NULL && strstr (message, "DUPLICATE, copy 1") != NULL;
+}
+
+static gboolean
 topup_done (gpointer data)
 {
   return !vp_topup_dialog_get_busy (data) &&
@@ -207,8 +224,23 @@ test_topup (VpUiFixture   *fixture,
   vp_ui_test_wait (card_shows, &w, "the new balance");
   g_assert_cmpstr (vp_customer_card_get_balance_text (VP_CUSTOMER_CARD (vp_counter_page_get_card (page))),
                    ==, "¥650.00");
+  vp_ui_test_finalize (topup);
+
+  /* The receipt was saved for printing at once, then F8 prints a marked copy. */
+  vp_ui_test_wait (receipt_saved, page, "the receipt PDF");
   g_assert_nonnull (strstr (vp_counter_page_get_message (page), entry->receipt));
-  g_assert_finalize_object (topup);
+  g_assert_true (g_file_test (vp_counter_page_get_printed_path (page), G_FILE_TEST_IS_REGULAR));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "reprint", NULL);
+  vp_ui_test_wait (receipt_reprinted, page, "the reprint");
+  g_assert_nonnull (strstr (vp_counter_page_get_message (page), entry->receipt));
+  g_assert_true (g_file_test (vp_counter_page_get_printed_path (page), G_FILE_TEST_IS_REGULAR));
+  {
+    g_autoptr(VpReceipt) receipt = NULL;
+
+    g_assert_true (vp_receipt_load (fixture->db, entry->receipt, &receipt, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (receipt->reprint_count, ==, 2);
+  }
 }
 
 static gboolean
@@ -285,7 +317,7 @@ test_refund_with_approval (VpUiFixture   *fixture,
   gtk_widget_activate_action (GTK_WIDGET (approval), "approval.approve", NULL);
   vp_ui_test_wait (refund_stored, refund, "the approved refund");
   g_assert_null (vp_refund_dialog_get_approval (refund));
-  g_assert_finalize_object (approval);
+  vp_ui_test_finalize (approval);
 
   entries = vp_ledger_list (fixture->db, vp_context_get_session (fixture->context),
                             fixture->wang_fang, 1, &error);

@@ -116,6 +116,10 @@ vp_ui_fixture_setup (VpUiFixture   *fixture,
   fixture->wang_fang = open_customer (fixture->db, admin, "王芳", "3-402", "000010604867", 50000);
   fixture->li_lei = open_customer (fixture->db, admin, "李雷", "3-403", NULL, 1000);
 
+  /* No printer here: receipts are checked as the PDFs saved beside the database. */
+  g_assert_true (vp_database_set_setting (fixture->db, VP_CONTEXT_PRINT_RECEIPTS_KEY, "false",
+                                          &error));
+  g_assert_no_error (error);
   fixture->context = vp_context_new (fixture->db, data != NULL);
   fixture->window = vp_window_new (NULL, fixture->context);
   gtk_window_present (GTK_WINDOW (fixture->window));
@@ -131,7 +135,11 @@ remove_tree (const char *dir)
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
     }
   g_rmdir (dir);
 }
@@ -145,13 +153,33 @@ vp_ui_fixture_teardown (VpUiFixture   *fixture,
   /* Let worker threads' answers and idle callbacks run before checking for leaks. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_finalize_object (fixture->window);
-  g_assert_finalize_object (fixture->context);
+  vp_ui_test_finalize (fixture->window);
+  vp_ui_test_finalize (fixture->context);
   vp_database_unref (fixture->db);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->wang_fang);
   g_free (fixture->li_lei);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+only_one_ref (gpointer object)
+{
+  return g_atomic_int_get (&G_OBJECT (object)->ref_count) == 1;
+}
+
+void
+vp_ui_test_finalize (gpointer object)
+{
+  g_assert_true (G_IS_OBJECT (object));
+  vp_ui_test_wait (only_one_ref, object, G_OBJECT_TYPE_NAME (object));
+  g_assert_finalize_object (object);
 }
 
 static gboolean
@@ -170,12 +198,15 @@ vp_ui_test_wait (gboolean  (*done) (gpointer),
 {
   gboolean expired = FALSE;
   guint id = g_timeout_add_seconds (20, timeout_cb, &expired);
+  /* Some conditions change in worker threads, which do not wake the main loop. */
+  guint tick = g_timeout_add (10, tick_cb, NULL);
 
   while (!done (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (expired)
     g_error ("timed out waiting for %s", what);
   g_source_remove (id);
+  g_source_remove (tick);
 }
 
 static void

@@ -39,6 +39,10 @@ void         vp_ui_test_wait         (gboolean    (*done) (gpointer),
                                       const char   *what);
 /* Spins the main loop until @window has drawn a frame at its current size. */
 void         vp_ui_test_wait_drawn   (GtkWindow    *window);
+/* g_assert_finalize_object() once only the caller's reference is left: a GTask keeps
+ * its source object until the worker thread drops the task, a moment after the
+ * callback has run. */
+void         vp_ui_test_finalize     (gpointer      object);
 /* Types @login/@password into the log-in dialog, submits and waits for the answer. */
 void         vp_ui_test_login        (VpUiFixture  *fixture,
                                       const char   *login,

@@ -10,11 +10,16 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <errno.h>
+
+#include <glib/gstdio.h>
+
 #include "vp-approval-dialog.h"
 #include "vp-counter-page.h"
 #include "vp-customer-card.h"
 #include "vp-database.h"
 #include "vp-model-error.h"
+#include "vp-receipt.h"
 #include "vp-refund-dialog.h"
 #include "vp-search.h"
 #include "vp-shift-dialog.h"
@@ -39,6 +44,8 @@ struct _VpCounterPage
   VpAccount      *account;
   VpLedgerEntry  *last_topup;
   GtkWindow      *dialog;          /* weak */
+  char           *last_receipt;    /* the receipt of the last payment at this card */
+  char           *printed_path;    /* PDF of the last receipt printed */
 
   GtkSearchEntry *search_entry;
   GtkLabel       *search_status;
@@ -78,6 +85,10 @@ vp_counter_page_update_actions (VpCounterPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.reverse",
                                  open && self->last_topup != NULL &&
                                  vp_context_can (self->context, VP_PERM_TOPUP));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.print",
+                                 self->account != NULL &&
+                                 (self->last_receipt != NULL || self->last_topup != NULL) &&
+                                 vp_context_can (self->context, VP_PERM_ACCOUNT_VIEW));
 }
 
 /* Search ------------------------------------------------------------------- */
@@ -198,6 +209,8 @@ load_cb (GObject      *object,
       return;
     }
 
+  if (self->account != NULL && !g_str_equal (self->account->number, loaded->account->number))
+    g_clear_pointer (&self->last_receipt, g_free);
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   self->account = g_steal_pointer (&loaded->account);
@@ -315,11 +328,22 @@ vp_counter_page_present (VpCounterPage *self,
   vp_ui_present_dialog (GTK_WIDGET (self), dialog);
 }
 
+static void vp_counter_page_print (VpCounterPage *self,
+                                   const char    *receipt);
+
+/* A payment is stored: say so, print its receipt, show the account as it is now. */
 static void
 money_moved_cb (VpCounterPage *self,
-                const char    *summary)
+                const char    *summary,
+                const char    *receipt)
 {
   vp_counter_page_show_message (self, summary, FALSE);
+  if (receipt != NULL)
+    {
+      g_free (self->last_receipt);
+      self->last_receipt = g_strdup (receipt);
+      vp_counter_page_print (self, receipt);
+    }
   vp_counter_page_reload (self);
 }
 
@@ -475,7 +499,7 @@ reverse_cb (GObject      *object,
   amount = vp_ui_format_money (-entry->amount);
   summary = g_strdup_printf (_("Top-up of %s reversed. Receipt %s."), amount,
                              entry->receipt != NULL ? entry->receipt : "—");
-  money_moved_cb (self, summary);
+  money_moved_cb (self, summary, entry->receipt);
 }
 
 static void
@@ -560,12 +584,185 @@ session_changed_cb (VpCounterPage *self)
   /* A new operator starts with a clean counter: nothing of the last customer shows. */
   if (self->dialog != NULL)
     gtk_window_destroy (self->dialog);
+  g_clear_pointer (&self->last_receipt, g_free);
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   vp_customer_card_set_account (self->card, NULL, NULL);
   vp_counter_page_show_message (self, NULL, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   vp_counter_page_update_actions (self);
+}
+
+/* Receipts ------------------------------------------------------------------ */
+
+typedef struct
+{
+  char       *path;
+  VpDocument *document;   /* for the printer; NULL when only the PDF is wanted */
+  char       *receipt;
+  guint       copy;
+} Printed;
+
+static void
+printed_free (gpointer data)
+{
+  Printed *p = data;
+
+  g_free (p->path);
+  g_clear_pointer (&p->document, vp_document_free);
+  g_free (p->receipt);
+  g_free (p);
+}
+
+/* Receipt PDFs live beside the database, one file per receipt (the latest copy). */
+static gpointer
+print_work (gpointer   data,
+            GError   **error)
+{
+  VpUiCall *call = data;
+  g_autofree char *db_dir = g_path_get_dirname (vp_database_get_path (call->db));
+  g_autofree char *dir = g_build_filename (db_dir, "receipts", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.pdf", call->number);
+  g_autoptr(VpReceipt) receipt = NULL;
+  Printed *p;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the receipt folder %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+
+  p = g_new0 (Printed, 1);
+  p->path = g_build_filename (dir, file, NULL);
+  p->receipt = g_strdup (call->number);
+  if (!vp_receipt_print_pdf (call->db, call->session, call->number, VP_RECEIPT_ROLL80, p->path,
+                             &receipt, error))
+    {
+      printed_free (p);
+      return NULL;
+    }
+  p->copy = receipt->reprint_count;
+  /* The same layout for the paper as for the PDF; amount > 0 asks for the printer. */
+  if (call->amount > 0)
+    {
+      p->document = vp_receipt_build (receipt, VP_RECEIPT_ROLL80, error);
+      if (p->document == NULL)
+        {
+          printed_free (p);
+          return NULL;
+        }
+    }
+  return p;
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              VpDocument        *document)
+{
+  vp_document_render_page (document, page, gtk_print_context_get_cairo_context (context));
+}
+
+static void
+vp_counter_page_send_to_printer (VpCounterPage *self,
+                                 Printed       *p)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) paper = NULL;
+  g_autoptr(GError) error = NULL;
+  double width, height;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* A receipt roll: the paper is as long as the receipt, no margins (points). */
+  vp_document_get_page_size (p->document, 0, &width, &height);
+  paper = gtk_paper_size_new_custom ("vendpoint-roll", _("Receipt roll"), width, height,
+                                     GTK_UNIT_POINTS);
+  gtk_page_setup_set_paper_size (setup, paper);
+  gtk_page_setup_set_top_margin (setup, 0, GTK_UNIT_POINTS);
+  gtk_page_setup_set_bottom_margin (setup, 0, GTK_UNIT_POINTS);
+  gtk_page_setup_set_left_margin (setup, 0, GTK_UNIT_POINTS);
+  gtk_page_setup_set_right_margin (setup, 0, GTK_UNIT_POINTS);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_n_pages (operation, vp_document_get_n_pages (p->document));
+  gtk_print_operation_set_job_name (operation, p->receipt);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  /* The document goes with the operation, which may outlive this call. */
+  g_object_set_data_full (G_OBJECT (operation), "vp-document", g_steal_pointer (&p->document),
+                          (GDestroyNotify) vp_document_free);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb),
+                    g_object_get_data (G_OBJECT (operation), "vp-document"));
+
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autofree char *message = g_strdup_printf (_("The printer did not take the receipt: %s"),
+                                                  error->message);
+      vp_counter_page_show_message (self, message, TRUE);
+    }
+}
+
+static void
+print_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  VpCounterPage *self = VP_COUNTER_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  Printed *p = vp_ui_run_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  if (p == NULL)
+    {
+      vp_counter_page_show_message (self, error->message, TRUE);
+      return;
+    }
+
+  g_free (self->printed_path);
+  self->printed_path = g_strdup (p->path);
+  if (p->copy == 0)
+    message = g_strdup_printf (_("Receipt %s saved as %s."), p->receipt, p->path);
+  else
+    message = g_strdup_printf (_("Receipt %s reprinted (DUPLICATE, copy %u), saved as %s."),
+                               p->receipt, p->copy, p->path);
+  vp_counter_page_show_message (self, message, FALSE);
+  if (p->document != NULL)
+    vp_counter_page_send_to_printer (self, p);
+  printed_free (p);
+}
+
+static void
+vp_counter_page_print (VpCounterPage *self,
+                       const char    *receipt)
+{
+  VpUiCall *call = vp_ui_call_new (self->context, receipt);
+
+  if (call == NULL)
+    return;
+  call->amount = vp_context_get_print_receipts (self->context);
+  vp_ui_run_async (self, NULL, print_work, call, vp_ui_call_free, printed_free, print_cb, NULL);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VpCounterPage *self = VP_COUNTER_PAGE (widget);
+  const char *receipt = self->last_receipt;
+
+  /* The last payment made here; else the account's newest top-up (a reprint when it
+   * was printed before: the model counts the copies and marks DUPLICATE). */
+  if (receipt == NULL && self->last_topup != NULL)
+    receipt = self->last_topup->receipt;
+  if (receipt != NULL)
+    vp_counter_page_print (self, receipt);
 }
 
 /* GObject -------------------------------------------------------------------- */
@@ -608,6 +805,8 @@ vp_counter_page_finalize (GObject *object)
   g_clear_pointer (&self->hits, g_ptr_array_unref);
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
+  g_clear_pointer (&self->last_receipt, g_free);
+  g_clear_pointer (&self->printed_path, g_free);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (vp_counter_page_parent_class)->finalize (object);
@@ -683,6 +882,7 @@ vp_counter_page_class_init (VpCounterPageClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.topup", NULL, topup_action);
   gtk_widget_class_install_action (widget_class, "counter.refund", NULL, refund_action);
   gtk_widget_class_install_action (widget_class, "counter.reverse", NULL, reverse_action);
+  gtk_widget_class_install_action (widget_class, "counter.print", NULL, print_action);
 }
 
 static void
@@ -784,4 +984,12 @@ vp_counter_page_get_message (VpCounterPage *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
     return NULL;
   return gtk_label_get_text (self->message_label);
+}
+
+const char *
+vp_counter_page_get_printed_path (VpCounterPage *self)
+{
+  g_return_val_if_fail (VP_IS_COUNTER_PAGE (self), NULL);
+
+  return self->printed_path;
 }

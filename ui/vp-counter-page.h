@@ -26,6 +26,8 @@ GtkWidget       *vp_counter_page_get_card        (VpCounterPage *self);
 GtkWindow       *vp_counter_page_get_dialog      (VpCounterPage *self);
 /* The last message shown under the card (result or error), NULL when none. */
 const char      *vp_counter_page_get_message     (VpCounterPage *self);
+/* The PDF of the receipt printed last from this page, NULL before. */
+const char      *vp_counter_page_get_printed_path (VpCounterPage *self);
 /* Loads @number onto the card (as picking it from the results does). */
 void             vp_counter_page_show_account    (VpCounterPage *self,
                                                   const char    *number);

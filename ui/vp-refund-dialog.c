@@ -141,7 +141,7 @@ refund_cb (GObject      *object,
 
   summary = g_strdup_printf (_("Refunded %s to %s. Receipt %s. New balance %s."),
                              amount, self->name, entry->receipt, after);
-  g_signal_emit (self, signals[COMMITTED], 0, summary);
+  g_signal_emit (self, signals[COMMITTED], 0, summary, entry->receipt);
 }
 
 static void
@@ -216,7 +216,8 @@ vp_refund_dialog_class_init (VpRefundDialogClass *klass)
   object_class->finalize = vp_refund_dialog_finalize;
 
   signals[COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                     G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vendpoint/Vendpoint/ui/vp-refund-dialog.ui");

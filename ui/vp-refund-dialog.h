@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define VP_TYPE_REFUND_DIALOG (vp_refund_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (VpRefundDialog, vp_refund_dialog, VP, REFUND_DIALOG, GtkWindow)
 
-/* Emits "committed" (const char *summary) once the refund is stored. */
+/* Emits "committed" (const char *summary, const char *receipt) once the refund is stored. */
 VpRefundDialog *vp_refund_dialog_new          (VpContext       *context,
                                                const VpAccount *account);
 const char     *vp_refund_dialog_get_error    (VpRefundDialog  *self);

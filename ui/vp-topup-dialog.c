@@ -294,7 +294,7 @@ topup_cb (GObject      *object,
 
   summary = g_strdup_printf (_("Topped up %s to %s. Receipt %s. New balance %s."),
                              amount, self->name, entry->receipt, after);
-  g_signal_emit (self, signals[COMMITTED], 0, summary);
+  g_signal_emit (self, signals[COMMITTED], 0, summary, entry->receipt);
 }
 
 static void
@@ -432,7 +432,8 @@ vp_topup_dialog_class_init (VpTopupDialogClass *klass)
   object_class->finalize = vp_topup_dialog_finalize;
 
   signals[COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                     G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vendpoint/Vendpoint/ui/vp-topup-dialog.ui");

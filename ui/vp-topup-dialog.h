@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define VP_TYPE_TOPUP_DIALOG (vp_topup_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (VpTopupDialog, vp_topup_dialog, VP, TOPUP_DIALOG, GtkWindow)
 
-/* Emits "committed" (const char *summary) once the top-up is stored. */
+/* Emits "committed" (const char *summary, const char *receipt) once the top-up is stored. */
 VpTopupDialog *vp_topup_dialog_new      (VpContext       *context,
                                          const VpAccount *account);
 /* "amount", "confirm" or "done": where the cashier is. */

@@ -291,6 +291,16 @@ reverse_activated (GSimpleAction *action,
 }
 
 static void
+print_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  /* F8 reprint and Ctrl+P print are one action: the model numbers the copies and
+   * marks every copy after the first DUPLICATE. */
+  forward_to_counter (user_data, "counter.print");
+}
+
+static void
 back_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -359,6 +369,8 @@ static const GActionEntry win_entries[] = {
   { "topup", topup_activated },
   { "refund", refund_activated },
   { "reverse", reverse_activated },
+  { "print", print_activated },
+  { "reprint", print_activated },
   { "back", back_activated },
   { "show-accounts", show_accounts_activated },
   { "lock", lock_activated },
