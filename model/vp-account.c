@@ -16,6 +16,7 @@
 #include "vp-model-error.h"
 #include "vp-money.h"
 #include "vp-search.h"
+#include "vp-secret.h"
 
 #define ACCOUNT_COLUMNS \
   "a.id, a.number, a.status, a.mode, a.customer_id, c.name, c.phone, c.id_number, " \
@@ -185,8 +186,10 @@ vp_account_free (VpAccount *account)
   g_free (account);
 }
 
+/* The meter in the current row; its password and operator code opened (vp-secret.h). */
 static VpMeter *
-meter_from_row (sqlite3_stmt *stmt)
+meter_from_row (VpDatabase   *db,
+                sqlite3_stmt *stmt)
 {
   VpMeter *m = g_new0 (VpMeter, 1);
 
@@ -197,8 +200,8 @@ meter_from_row (sqlite3_stmt *stmt)
   m->address = vp_model_column_dup (stmt, 4);
   m->link = vp_model_column_dup (stmt, 5);
   m->password_level = sqlite3_column_int (stmt, 6);
-  m->password = vp_model_column_dup (stmt, 7);
-  m->operator_code = vp_model_column_dup (stmt, 8);
+  m->password = vp_secret_reveal (db, (const char *) sqlite3_column_text (stmt, 7));
+  m->operator_code = vp_secret_reveal (db, (const char *) sqlite3_column_text (stmt, 8));
   m->multiplier = sqlite3_column_int64 (stmt, 9);
   m->install_reading = sqlite3_column_int64 (stmt, 10);
   m->final_reading = sqlite3_column_type (stmt, 11) == SQLITE_NULL
@@ -252,7 +255,7 @@ load_meters_locked (VpDatabase  *db,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account->id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (account->meters, meter_from_row (stmt));
+    g_ptr_array_add (account->meters, meter_from_row (db, stmt));
   if (rc != SQLITE_DONE)
     {
       vp_database_set_error (db, rc, _("Could not read the meters"), error);
@@ -277,8 +280,7 @@ load_account_locked (VpDatabase  *db,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                   _("There is no account %s; check the number"), number);
+      vp_account_set_not_found (number, error);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -433,7 +435,9 @@ check_text (const char  *text,
             const char  *what,
             GError     **error)
 {
-  if (text == NULL || *text == '\0')
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  if (*stripped == '\0')
     {
       if (!required)
         return TRUE;
@@ -1332,8 +1336,17 @@ insert_meter_locked (VpDatabase         *db,
 {
   g_autoptr(VpCachedStmt) stmt = NULL;
   g_autofree char *now = vp_model_now ();
+  g_autofree char *password = NULL;
+  g_autofree char *operator_code = NULL;
   gint64 other;
   gboolean found;
+
+  /* Credentials are stored sealed (vp-secret.h); empty means none. */
+  if ((spec->password != NULL && *spec->password != '\0'
+       && (password = vp_secret_seal (db, spec->password, error)) == NULL)
+      || (spec->operator_code != NULL && *spec->operator_code != '\0'
+          && (operator_code = vp_secret_seal (db, spec->operator_code, error)) == NULL))
+    return FALSE;
 
   stmt = vp_database_prepare (db,
                               "SELECT a.number FROM meters m JOIN accounts a ON a.id = m.account_id "
@@ -1366,8 +1379,8 @@ insert_meter_locked (VpDatabase         *db,
   sqlite3_bind_text (stmt, 4, spec->address, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, spec->link, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 6, spec->password_level);
-  sqlite3_bind_text (stmt, 7, spec->password, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 8, spec->operator_code, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, password, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, operator_code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 9, spec->multiplier);
   sqlite3_bind_int64 (stmt, 10, spec->install_reading);
   sqlite3_bind_text (stmt, 11, now, -1, SQLITE_TRANSIENT);
@@ -1464,7 +1477,7 @@ vp_account_replace_meter (VpDatabase         *db,
         vp_database_set_error (db, rc, _("Could not read the meter"), error);
       goto failed;
     }
-  old = meter_from_row (stmt);
+  old = meter_from_row (db, stmt);
   g_clear_pointer (&stmt, sqlite3_reset);
 
   if (final_reading < old->install_reading)

@@ -10,6 +10,7 @@
 #include "vp-database.h"
 #include "vp-migrations.h"
 #include "vp-model-error.h"
+#include "vp-secret.h"
 
 /* How long a single BEGIN IMMEDIATE waits inside SQLite for another writer (the
  * reading service, vpctl) before returning SQLITE_BUSY … */
@@ -353,6 +354,11 @@ vp_database_open_at_version (const char  *path,
     }
 
   if (!exec_on (self->handle, "PRAGMA foreign_keys = ON", _("Could not prepare the database"), error))
+    return NULL;
+
+  /* Data migration after the schema ones: credentials an older version left in
+   * plaintext are sealed (vp-secret.h). */
+  if (version == latest && !vp_secret_migrate (self, NULL, error))
     return NULL;
 
   return g_steal_pointer (&self);
