@@ -20,6 +20,7 @@ struct _VpContext
   char       *counter_id;
   guint       lock_timeout;
   gboolean    demo;
+  VpCommissioning *commissioning;
   gboolean    print_receipts;
 
   /* The prepaid engine, the meter service and the printer join here when they land. */
@@ -93,6 +94,7 @@ vp_context_finalize (GObject *object)
   g_clear_pointer (&self->session, vp_session_unref);
   g_clear_pointer (&self->db, vp_database_unref);
   g_clear_pointer (&self->counter_id, g_free);
+  g_clear_object (&self->commissioning);
 
   G_OBJECT_CLASS (vp_context_parent_class)->finalize (object);
 }
@@ -342,6 +344,24 @@ vp_context_approve_finish (VpContext     *self,
   /* g_task_propagate_int() says -1 on error; this API says 0. */
   approver = g_task_propagate_int (G_TASK (result), error);
   return approver > 0 ? approver : 0;
+}
+
+void
+vp_context_set_commissioning (VpContext       *self,
+                              VpCommissioning *commissioning)
+{
+  g_return_if_fail (VP_IS_CONTEXT (self));
+  g_return_if_fail (commissioning == NULL || VP_IS_COMMISSIONING (commissioning));
+
+  g_set_object (&self->commissioning, commissioning);
+}
+
+VpCommissioning *
+vp_context_get_commissioning (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), NULL);
+
+  return self->commissioning;
 }
 
 const char *

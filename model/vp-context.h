@@ -16,6 +16,7 @@
 
 #include <gio/gio.h>
 
+#include "vp-commissioning.h"
 #include "vp-session.h"
 #include "vp-types.h"
 
@@ -79,6 +80,14 @@ guint       vp_context_get_lock_timeout (VpContext           *self);
 gboolean    vp_context_set_lock_timeout (VpContext           *self,
                                          guint                seconds,
                                          GError             **error);
+
+/* How the technician's Meters page reaches a meter (app/ sets it: the devices meter
+ * client); NULL when this build or start has none (the page then says so). The
+ * context keeps a reference. */
+void        vp_context_set_commissioning (VpContext          *self,
+                                          VpCommissioning    *commissioning);
+VpCommissioning *
+            vp_context_get_commissioning (VpContext          *self);
 
 /* The password of every demo operator; shown on the log-in dialog in demo mode only. */
 #define VP_CONTEXT_DEMO_PASSWORD "demo1234"
