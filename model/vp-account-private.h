@@ -70,6 +70,10 @@ typedef struct
   gint64           customer_id;
 } VpAccountRow;
 
+/* NOT_FOUND for @number, saying whether it is a typo (bad check digit) or unknown. */
+void       vp_account_set_not_found    (const char     *number,
+                                        GError        **error);
+
 gboolean   vp_account_row_lookup       (VpDatabase     *db,
                                         const char     *number,
                                         VpAccountRow   *out_row,

@@ -280,8 +280,7 @@ load_account_locked (VpDatabase  *db,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                   _("There is no account %s; check the number"), number);
+      vp_account_set_not_found (number, error);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -436,7 +435,9 @@ check_text (const char  *text,
             const char  *what,
             GError     **error)
 {
-  if (text == NULL || *text == '\0')
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  if (*stripped == '\0')
     {
       if (!required)
         return TRUE;

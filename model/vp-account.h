@@ -185,7 +185,8 @@ VpAccount  *vp_account_get                (VpDatabase           *db,
                                            VpSession            *actor,
                                            const char           *number,
                                            GError              **error);
-/* Accounts in number order, @offset/@limit paging; meters included. ACCOUNT_VIEW. */
+/* Accounts in number order from @offset, at most @limit (<= 0: all); meters included.
+ * ACCOUNT_VIEW. */
 GPtrArray  *vp_account_list               (VpDatabase           *db,
                                            VpSession            *actor,
                                            gint64                offset,

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "vp-account-private.h"
 #include "vp-audit.h"
@@ -289,6 +290,21 @@ entry_from_row (sqlite3_stmt *stmt)
 
 static const char * const status_names[] = { "open", "suspended", "closed" };
 
+void
+vp_account_set_not_found (const char  *number,
+                          GError     **error)
+{
+  gboolean digits = strlen (number) == 8 && strspn (number, "0123456789") == 8;
+
+  if (digits && !vp_account_number_is_valid (number))
+    g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                 _("%s is not an account number: a digit is mistyped (the check digit does not match)"),
+                 number);
+  else
+    g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                 _("There is no account %s; check the number"), number);
+}
+
 gboolean
 vp_account_row_lookup (VpDatabase    *db,
                        const char    *number,
@@ -308,8 +324,7 @@ vp_account_row_lookup (VpDatabase    *db,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                   _("There is no account %s; check the number"), number);
+      vp_account_set_not_found (number, error);
       return FALSE;
     }
   if (rc != SQLITE_ROW)

@@ -79,10 +79,17 @@ test_account_open (Fixture       *f,
   g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT);
   g_clear_error (&error);
   vp_account_spec_init (&spec);
-  spec.name = "  ";
-  spec.name = "";
-  g_assert_false (vp_account_open (f->db, f->cashier, &spec, NULL, NULL, &error));
-  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  for (guint i = 0; i < 2; i++)
+    {
+      spec.name = i == 0 ? "" : " \t ";
+      g_assert_false (vp_account_open (f->db, f->cashier, &spec, NULL, NULL, &error));
+      g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  /* A mistyped digit is named as such. */
+  g_assert_null (vp_account_get (f->db, f->cashier, "10000061", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "mistyped"));
   g_clear_error (&error);
   spec.name = "赵六";
   spec.phone = "138-0000'; DROP";
