@@ -279,17 +279,14 @@ test_refund_with_approval (VpUiFixture   *fixture,
   VpLedgerEntry *entry;
   CardWait w;
 
-  /* The supervisor's own session would approve itself: the cashier asks. Refunds need
-   * an open shift, so the cashier opens one through the top-up path first. */
+  /* The supervisor's own session would approve itself: the cashier asks. F6; refunds
+   * need an open shift, so the cashier opens one first and the refund follows. */
   page = login_and_pick (fixture, "cashier", "王芳", fixture->wang_fang);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "topup", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "refund", NULL);
   gtk_widget_activate_action (GTK_WIDGET (wait_dialog (page, VP_TYPE_SHIFT_DIALOG)),
                               "shift.open", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (wait_dialog (page, VP_TYPE_TOPUP_DIALOG)),
-                              "window.close", NULL);
 
-  /* F6: ¥300.00 is above the ¥200.00 limit. */
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "refund", NULL);
+  /* ¥300.00 is above the ¥200.00 limit. */
   refund = VP_REFUND_DIALOG (wait_dialog (page, VP_TYPE_REFUND_DIALOG));
   vp_ui_test_type (vp_refund_dialog_get_amount (refund), "300");
   gtk_widget_activate_action (GTK_WIDGET (refund), "refund.commit", NULL);

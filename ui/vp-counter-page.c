@@ -44,6 +44,7 @@ struct _VpCounterPage
   VpAccount      *account;
   VpLedgerEntry  *last_topup;
   GtkWindow      *dialog;          /* weak */
+  void          (*after_shift) (VpCounterPage *self);  /* money dialog waiting on a shift */
   char           *last_receipt;    /* the receipt of the last payment at this card */
   char           *printed_path;    /* PDF of the last receipt printed */
 
@@ -361,11 +362,24 @@ vp_counter_page_open_topup (VpCounterPage *self)
 }
 
 static void
+vp_counter_page_open_refund (VpCounterPage *self)
+{
+  GtkWindow *dialog;
+
+  if (self->account == NULL)
+    return;
+  dialog = GTK_WINDOW (vp_refund_dialog_new (self->context, self->account));
+  g_signal_connect_object (dialog, "committed", G_CALLBACK (money_moved_cb), self,
+                           G_CONNECT_SWAPPED);
+  vp_counter_page_present (self, dialog);
+}
+
+static void
 shift_opened_cb (VpCounterPage *self)
 {
-  /* The shift dialog is done and closing itself: the top-up takes its place. */
+  /* The shift dialog is done and closing itself: the money dialog takes its place. */
   self->dialog = NULL;
-  vp_counter_page_open_topup (self);
+  self->after_shift (self);
 }
 
 static gpointer
@@ -401,10 +415,10 @@ shift_checked_cb (GObject      *object,
     }
 
   if (g_str_equal (state, "open"))
-    vp_counter_page_open_topup (self);
+    self->after_shift (self);
   else
     {
-      /* A cashier sells inside a shift: open one first, then go on to the top-up. */
+      /* Money moves inside a shift: open one first, then go on. */
       GtkWindow *dialog = GTK_WINDOW (vp_shift_dialog_new (self->context));
 
       g_signal_connect_object (dialog, "opened", G_CALLBACK (shift_opened_cb), self,
@@ -413,12 +427,11 @@ shift_checked_cb (GObject      *object,
     }
 }
 
+/* Runs @next once the operator has an open shift, opening one first when needed. */
 static void
-topup_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+vp_counter_page_in_shift (VpCounterPage *self,
+                          void         (*next) (VpCounterPage *self))
 {
-  VpCounterPage *self = VP_COUNTER_PAGE (widget);
   VpUiCall *call;
 
   if (self->account == NULL)
@@ -426,8 +439,17 @@ topup_action (GtkWidget  *widget,
   call = vp_ui_call_new (self->context, NULL);
   if (call == NULL)
     return;
+  self->after_shift = next;
   vp_ui_run_async (self, NULL, shift_work, call, vp_ui_call_free, g_free,
                    shift_checked_cb, NULL);
+}
+
+static void
+topup_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  vp_counter_page_in_shift (VP_COUNTER_PAGE (widget), vp_counter_page_open_topup);
 }
 
 static void
@@ -435,15 +457,7 @@ refund_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  VpCounterPage *self = VP_COUNTER_PAGE (widget);
-  GtkWindow *dialog;
-
-  if (self->account == NULL)
-    return;
-  dialog = GTK_WINDOW (vp_refund_dialog_new (self->context, self->account));
-  g_signal_connect_object (dialog, "committed", G_CALLBACK (money_moved_cb), self,
-                           G_CONNECT_SWAPPED);
-  vp_counter_page_present (self, dialog);
+  vp_counter_page_in_shift (VP_COUNTER_PAGE (widget), vp_counter_page_open_refund);
 }
 
 static gpointer
