@@ -743,10 +743,10 @@ vpctl_group_control (VpctlContext *ctx,
   guint queued = 0;
 
   argv = args;
-  if (!vpctl_parse_options (ctx, "ACCOUNT trip|close|keep-power|keep-power-clear",
+  if (!vpctl_parse_options (ctx, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear",
                             _("Switch an account's meters remotely"), entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 2, "ACCOUNT trip|close|keep-power|keep-power-clear"))
+  if (!want_args (ctx, argc, 2, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear"))
     return VPCTL_EXIT_USAGE;
   if (reason == NULL)
     return vpctl_usage_error (ctx, _("--reason is required"));

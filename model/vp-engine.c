@@ -18,7 +18,6 @@
 #include "vp-ledger.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
-#include "vp-secret.h"
 #include "vp-tariff-store.h"
 #include "vp-tariff.h"
 
@@ -311,8 +310,8 @@ queue_for_account (VpDatabase    *db,
 {
   g_autoptr(GArray) meters = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
-  gboolean keep_power = control == VP_CONTROL_KEEP_POWER_ON
-                     || control == VP_CONTROL_KEEP_POWER_OFF;
+  /* keep-power and alarm are DL/T 645 1C commands; a CJ/T 188 valve has neither */
+  gboolean electricity_only = !control_is_supply (control);
 
   stmt = vp_database_prepare (db,
                               "SELECT id FROM meters WHERE account_id = ? AND status = 'active' "
@@ -320,7 +319,7 @@ queue_for_account (VpDatabase    *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_int (stmt, 2, keep_power);
+  sqlite3_bind_int (stmt, 2, electricity_only);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -463,8 +462,8 @@ claim_next (VpEngine      *self,
       vp_meter_protocol_from_string (column_text (stmt, 9), &claim->target.protocol);
       claim->address = g_strdup (column_text (stmt, 10));
       claim->target.password_level = sqlite3_column_int (stmt, 11);
-      claim->password = vp_secret_reveal (self->db, column_text (stmt, 12));
-      claim->operator_code = vp_secret_reveal (self->db, column_text (stmt, 13));
+      claim->password = g_strdup (column_text (stmt, 12));
+      claim->operator_code = g_strdup (column_text (stmt, 13));
       claim->target.address = claim->address;
       claim->target.password = claim->password;
       claim->target.operator_code = claim->operator_code;
@@ -1753,8 +1752,8 @@ load_links (VpEngine       *self,
       vp_meter_protocol_from_string (column_text (stmt, 2), &job->target.protocol);
       job->address = g_strdup (column_text (stmt, 3));
       job->target.password_level = sqlite3_column_int (stmt, 5);
-      job->password = vp_secret_reveal (self->db, column_text (stmt, 6));
-      job->operator_code = vp_secret_reveal (self->db, column_text (stmt, 7));
+      job->password = g_strdup (column_text (stmt, 6));
+      job->operator_code = g_strdup (column_text (stmt, 7));
       job->failures = sqlite3_column_int (stmt, 8);
       job->next_retry = sqlite3_column_int64 (stmt, 9);
       job->target.address = job->address;
@@ -1904,6 +1903,19 @@ vp_engine_on_topup (VpDatabase  *db,
   return TRUE;
 }
 
+static const struct
+{
+  const char *name;
+  VpControl   control;
+} manual_actions[] = {
+  { "trip", VP_CONTROL_TRIP },
+  { "close", VP_CONTROL_CLOSE },
+  { "keep-power", VP_CONTROL_KEEP_POWER_ON },
+  { "keep-power-clear", VP_CONTROL_KEEP_POWER_OFF },
+  { "alarm", VP_CONTROL_ALARM_ON },
+  { "alarm-clear", VP_CONTROL_ALARM_OFF },
+};
+
 /*
  * vp_engine_control:
  *
@@ -1923,6 +1935,7 @@ vp_engine_control (VpDatabase  *db,
   Policy policy;
   guint queued = 0;
   VpControl control;
+  guint i;
   g_autofree char *object = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1942,21 +1955,17 @@ vp_engine_control (VpDatabase  *db,
                            _("Say why: a reason is required for remote control"));
       return FALSE;
     }
-  if (g_str_equal (action, "trip"))
-    control = VP_CONTROL_TRIP;
-  else if (g_str_equal (action, "close"))
-    control = VP_CONTROL_CLOSE;
-  else if (g_str_equal (action, "keep-power"))
-    control = VP_CONTROL_KEEP_POWER_ON;
-  else if (g_str_equal (action, "keep-power-clear"))
-    control = VP_CONTROL_KEEP_POWER_OFF;
-  else
+  for (i = 0; i < G_N_ELEMENTS (manual_actions); i++)
+    if (g_str_equal (action, manual_actions[i].name))
+      break;
+  if (i == G_N_ELEMENTS (manual_actions))
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Unknown control “%s”; use trip, close, keep-power or keep-power-clear"),
+                   _("Unknown control “%s”; use trip, close, keep-power, keep-power-clear, alarm or alarm-clear"),
                    action);
       return FALSE;
     }
+  control = manual_actions[i].control;
 
   policy_load (db, real_clock (NULL), &policy);
   policy.origin = "manual";
@@ -1983,7 +1992,7 @@ vp_engine_control (VpDatabase  *db,
    * stays until a manual close. A manual close lets the balance rule act again. */
   if (control == VP_CONTROL_CLOSE)
     a.tripped = FALSE;
-  else if (control != VP_CONTROL_TRIP)
+  else if (control == VP_CONTROL_KEEP_POWER_ON || control == VP_CONTROL_KEEP_POWER_OFF)
     a.keep_power = control == VP_CONTROL_KEEP_POWER_ON;
 
   if (!queue_for_account (db, a.id, control, &policy, reason, &queued, error)

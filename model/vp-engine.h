@@ -165,9 +165,10 @@ gboolean    vp_engine_on_topup       (VpDatabase       *db,
                                       GError          **error);
 
 /* Manual control by an operator (VP_PERM_METER_CONTROL), with a reason (required),
- * audited: @action is "trip", "close", "keep-power" or "keep-power-clear". trip and
- * close queue commands for every meter; keep-power sets / clears the account's
- * keep-power flag and queues keep-power-on / -off commands. A manual trip stays until a
+ * audited: @action is "trip", "close", "keep-power", "keep-power-clear", "alarm" or
+ * "alarm-clear". trip and close queue commands for every meter; keep-power sets /
+ * clears the account's keep-power flag and queues keep-power-on / -off commands; alarm
+ * switches the meters' alarm (electricity meters only). A manual trip stays until a
  * manual close: neither a top-up nor the balance rule undoes it. */
 gboolean    vp_engine_control        (VpDatabase       *db,
                                       VpSession        *actor,

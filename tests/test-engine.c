@@ -18,6 +18,7 @@ typedef struct
   gint64         total;
   VpSupplyState  supply;
   gboolean       keep_power;
+  gboolean       alarm;
   gboolean       lose_next_reply;   /* act on the next control, then "time out" */
   gboolean       has_balance;
   gint64         balance;
@@ -107,6 +108,8 @@ test_gateway_control (VpMeterGateway       *gateway,
         meter->supply = VP_SUPPLY_ON;
       else if (control == VP_CONTROL_KEEP_POWER_ON || control == VP_CONTROL_KEEP_POWER_OFF)
         meter->keep_power = control == VP_CONTROL_KEEP_POWER_ON;
+      else if (control == VP_CONTROL_ALARM_ON || control == VP_CONTROL_ALARM_OFF)
+        meter->alarm = control == VP_CONTROL_ALARM_ON;
       ok = !meter->lose_next_reply;
       if (!ok)
         g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_NO_ANSWER,
@@ -457,6 +460,23 @@ test_engine_keep_power (Fixture       *f,
   g_assert_false (m->keep_power);
   g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
   g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'meter.control'"), ==, 2);
+
+  /* the meter's alarm, on and off */
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "alarm", "pay soon",
+                                    &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, 1);
+  cycle (f, &report);
+  g_assert_true (m->alarm);
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, "alarm-clear", "paid",
+                                    NULL, &error));
+  cycle (f, &report);
+  g_assert_false (m->alarm);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action LIKE 'alarm%%' "
+                             "AND state = 'confirmed'"), ==, 2);
+  g_assert_false (vp_engine_control (f->c.db, f->c.technician, number, "explode", "x",
+                                     NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
   vp_cycle_report_clear (&report);
 }
 
