@@ -18,6 +18,7 @@
 #include "vp-ledger.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
+#include "vp-secret.h"
 #include "vp-tariff-store.h"
 #include "vp-tariff.h"
 
@@ -462,8 +463,8 @@ claim_next (VpEngine      *self,
       vp_meter_protocol_from_string (column_text (stmt, 9), &claim->target.protocol);
       claim->address = g_strdup (column_text (stmt, 10));
       claim->target.password_level = sqlite3_column_int (stmt, 11);
-      claim->password = g_strdup (column_text (stmt, 12));
-      claim->operator_code = g_strdup (column_text (stmt, 13));
+      claim->password = vp_secret_reveal (self->db, column_text (stmt, 12));
+      claim->operator_code = vp_secret_reveal (self->db, column_text (stmt, 13));
       claim->target.address = claim->address;
       claim->target.password = claim->password;
       claim->target.operator_code = claim->operator_code;
@@ -1752,8 +1753,8 @@ load_links (VpEngine       *self,
       vp_meter_protocol_from_string (column_text (stmt, 2), &job->target.protocol);
       job->address = g_strdup (column_text (stmt, 3));
       job->target.password_level = sqlite3_column_int (stmt, 5);
-      job->password = g_strdup (column_text (stmt, 6));
-      job->operator_code = g_strdup (column_text (stmt, 7));
+      job->password = vp_secret_reveal (self->db, column_text (stmt, 6));
+      job->operator_code = vp_secret_reveal (self->db, column_text (stmt, 7));
       job->failures = sqlite3_column_int (stmt, 8);
       job->next_retry = sqlite3_column_int64 (stmt, 9);
       job->target.address = job->address;
