@@ -1154,87 +1154,396 @@ query_reconcile (Query         *q,
 /* ------------------------------------------------------------------------------ */
 /* Consumption: the engine's readings                                              */
 
-/* Readings of the period plus, per meter, the last good one before it, so the first
- * interval's time-of-use deltas have a start. Register deltas × CT·PT give 尖峰平谷
- * (t1..t4, DL/T 645 tariff registers 1–4); consumption is what the engine charged. */
-#define READINGS_WINDOW \
-  "WITH base AS (" \
-  " SELECT id, meter_id, meter_time, station_time, status, consumption, t1, t2, t3, t4" \
-  " FROM readings WHERE status <> 'anomaly' AND station_time >= :from_s AND station_time < :to_s" \
-  " UNION ALL" \
-  " SELECT p.id, p.meter_id, p.meter_time, p.station_time, 'before', 0, p.t1, p.t2, p.t3, p.t4" \
-  " FROM meters m2 JOIN readings p ON p.id = (SELECT q.id FROM readings q" \
-  "  WHERE q.meter_id = m2.id AND q.status <> 'anomaly' AND q.station_time < :from_s" \
-  "  ORDER BY q.meter_time DESC LIMIT 1)" \
-  "), win AS (" \
-  " SELECT b.*, (b.t1 - LAG (b.t1) OVER w) AS d1, (b.t2 - LAG (b.t2) OVER w) AS d2," \
-  "  (b.t3 - LAG (b.t3) OVER w) AS d3, (b.t4 - LAG (b.t4) OVER w) AS d4 FROM base b" \
-  " WINDOW w AS (PARTITION BY b.meter_id ORDER BY b.meter_time, b.id))"
+/* Consumption is what the engine charged (readings.consumption, after CT × PT). The
+ * 尖峰平谷 split comes from the differences of the T1..T4 registers (DL/T 645 tariff
+ * registers 1–4) between each charged reading and the previous good one, times CT × PT.
+ * Readings are walked in C, not with SQL window functions: one scan of the table for
+ * both periods, and one index look-up per meter for the reading before each period. */
 
-#define CONSUMPTION_FROM \
-  " FROM win rd JOIN meters m ON m.id = rd.meter_id JOIN accounts a ON a.id = m.account_id" \
-  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
-  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id" \
-  " WHERE rd.status = 'charged' AND" ACCOUNT_FILTER
+typedef enum
+{
+  BUCKET_NONE,      /* group by entity (meter, room, building) */
+  BUCKET_DAY,
+  BUCKET_MONTH,
+  BUCKET_YEAR,
+} Bucket;
 
 typedef struct
 {
-  const char *key_sql;      /* grouping expression; @SHIFT@ stands where last year's
-                               pass adds the "+1 year" modifier */
-  gboolean    by_time;
+  Bucket      bucket;
   guint       n_labels;
   ColumnSpec  labels[3];
-  const char *label_sql;    /* n_labels expressions after the key (may be "") */
+  const char *key_sql;      /* entities: the grouping key */
+  const char *label_sql;    /* entities: n_labels expressions */
   VpChartKind chart;
 } ConsumptionSpec;
 
 static const ConsumptionSpec consumption_meter = {
-  "m.address || '/' || a.number", FALSE, 3,
+  BUCKET_NONE, 3,
   { { "meter", "表号 Meter", VP_REPORT_TEXT, FALSE },
     { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
     { "room", "房间 Room", VP_REPORT_TEXT, FALSE } },
-  "m.address, a.number, r.label", VP_CHART_BAR };
+  "m.address || '/' || a.number", "m.address, a.number, r.label", VP_CHART_BAR };
 static const ConsumptionSpec consumption_room = {
-  "COALESCE (r.label, '—')", FALSE, 2,
+  BUCKET_NONE, 2,
   { { "room", "房间 Room", VP_REPORT_TEXT, FALSE },
     { "building", "楼栋 Building", VP_REPORT_TEXT, FALSE } },
-  "COALESCE (r.label, '—'), b.name", VP_CHART_BAR };
+  "COALESCE (r.label, '—')", "COALESCE (r.label, '—'), b.name", VP_CHART_BAR };
 static const ConsumptionSpec consumption_building = {
-  "COALESCE (s.name || ' / ' || b.name, '无房间 No room')", FALSE, 1,
+  BUCKET_NONE, 1,
   { { "building", "楼栋 Building", VP_REPORT_TEXT, FALSE } },
+  "COALESCE (s.name || ' / ' || b.name, '无房间 No room')",
   "COALESCE (s.name || ' / ' || b.name, '无房间 No room')", VP_CHART_BAR };
 static const ConsumptionSpec consumption_daily = {
-  "strftime ('%Y-%m-%d', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
-  { { "date", "日期 Date", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_LINE };
+  BUCKET_DAY, 1, { { "date", "日期 Date", VP_REPORT_TEXT, FALSE } }, NULL, NULL,
+  VP_CHART_LINE };
 static const ConsumptionSpec consumption_monthly = {
-  "strftime ('%Y-%m', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
-  { { "month", "月份 Month", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_BAR };
+  BUCKET_MONTH, 1, { { "month", "月份 Month", VP_REPORT_TEXT, FALSE } }, NULL, NULL,
+  VP_CHART_BAR };
 static const ConsumptionSpec consumption_yearly = {
-  "strftime ('%Y', rd.station_time, 'unixepoch', 'localtime'@SHIFT@)", TRUE, 1,
-  { { "year", "年份 Year", VP_REPORT_TEXT, FALSE } }, NULL, VP_CHART_BAR };
+  BUCKET_YEAR, 1, { { "year", "年份 Year", VP_REPORT_TEXT, FALSE } }, NULL, NULL,
+  VP_CHART_BAR };
 
-static char *
-consumption_key (const ConsumptionSpec *spec,
-                 gboolean               last_year)
+#define N_TOU 4
+
+/* What one group (entity or time bucket) adds up in one period. */
+typedef struct
 {
-  g_autoptr(GString) key = g_string_new (spec->key_sql);
+  gboolean seen;               /* had a charged reading */
+  gint64   total;
+  gboolean has_tou[N_TOU];
+  gint64   tou[N_TOU];
+} Sums;
 
-  /* Last year's buckets are named as this year's, so the two passes line up. */
-  g_string_replace (key, "@SHIFT@", spec->by_time && last_year ? ", '+1 year'" : "", 0);
-  return g_string_free (g_steal_pointer (&key), FALSE);
+typedef struct
+{
+  char    *key;
+  char    *labels[3];
+  Sums     now;
+  Sums     last_year;
+} Group;
+
+/* Where the walk of one meter stands in one period. */
+typedef struct
+{
+  gboolean started;            /* a reading of this meter in this period was seen */
+  gboolean have_prev;
+  gint64   prev[N_TOU];
+  gboolean prev_null[N_TOU];
+} Walk;
+
+typedef struct
+{
+  gint64 multiplier;
+  guint  group;                /* entities: index into groups */
+  Walk   walk[2];              /* this period, last year's */
+} MeterInfo;
+
+/* Entities by key; time buckets by name, which sorts in time order. */
+static int
+compare_group_keys (gconstpointer a,
+                    gconstpointer b)
+{
+  const Group *ga = *(Group * const *) a;
+  const Group *gb = *(Group * const *) b;
+
+  return strcmp (ga->key, gb->key);
 }
 
-#define ROW_KEY(cells) ((cells)[0].text != NULL ? (cells)[0].text : "")
-
-/* Time buckets sort as text ("2026-03" < "2026-11"). */
-static int
-compare_row_keys (gconstpointer a,
-                  gconstpointer b)
+static void
+group_free (gpointer data)
 {
-  const VpReportCell *ra = *(VpReportCell * const *) a;
-  const VpReportCell *rb = *(VpReportCell * const *) b;
+  Group *g = data;
 
-  return strcmp (ROW_KEY (ra), ROW_KEY (rb));
+  g_free (g->key);
+  for (guint i = 0; i < G_N_ELEMENTS (g->labels); i++)
+    g_free (g->labels[i]);
+  g_free (g);
+}
+
+static GDateTime *
+bucket_start (GDateTime *t,
+              Bucket     bucket)
+{
+  return g_date_time_new_local (g_date_time_get_year (t),
+                                bucket == BUCKET_YEAR ? 1 : g_date_time_get_month (t),
+                                bucket == BUCKET_DAY ? g_date_time_get_day_of_month (t) : 1,
+                                0, 0, 0);
+}
+
+static GDateTime *
+bucket_next (GDateTime *t,
+             Bucket     bucket)
+{
+  switch (bucket)
+    {
+    case BUCKET_DAY:
+      return g_date_time_add_days (t, 1);
+    case BUCKET_MONTH:
+      return g_date_time_add_months (t, 1);
+    case BUCKET_YEAR:
+    case BUCKET_NONE:
+    default:
+      return g_date_time_add_years (t, 1);
+    }
+}
+
+/* Local day/month/year buckets covering @period: @starts[i] (unix seconds) begins
+ * bucket i, labelled as the bucket @years_later years on (so last year's buckets
+ * carry this year's names and the two periods line up); one group per bucket. */
+static void
+buckets_build (const Period *period,
+               Bucket        bucket,
+               int           years_later,
+               GArray       *starts,
+               GPtrArray    *groups,
+               GHashTable   *by_key)
+{
+  g_autoptr(GDateTime) from = g_date_time_new_from_unix_local (period->from_s);
+  g_autoptr(GDateTime) t = bucket_start (from, bucket);
+  const char *format = bucket == BUCKET_DAY ? "%Y-%m-%d" : bucket == BUCKET_MONTH ? "%Y-%m" : "%Y";
+
+  while (g_date_time_to_unix (t) < period->to_s)
+    {
+      g_autoptr(GDateTime) named = g_date_time_add_years (t, years_later);
+      g_autofree char *label = g_date_time_format (named, format);
+      gint64 start = g_date_time_to_unix (t);
+      GDateTime *next;
+      Group *g = g_hash_table_lookup (by_key, label);
+
+      if (g == NULL)
+        {
+          g = g_new0 (Group, 1);
+          g->key = g_strdup (label);
+          g->labels[0] = g_strdup (label);
+          g_ptr_array_add (groups, g);
+          g_hash_table_insert (by_key, g->key, GUINT_TO_POINTER (groups->len));
+        }
+      else
+        g = groups->pdata[GPOINTER_TO_UINT (g) - 1];
+      g_array_append_val (starts, start);
+      /* the group of bucket i is kept beside its start */
+      start = GPOINTER_TO_UINT (g_hash_table_lookup (by_key, label)) - 1;
+      g_array_append_val (starts, start);
+      next = bucket_next (t, bucket);
+      g_date_time_unref (t);
+      t = next;
+    }
+}
+
+/* The group of @time among @starts (pairs start, group), by bisection. */
+static guint
+bucket_find (GArray *starts,
+             gint64  time)
+{
+  guint lo = 0, hi = starts->len / 2;
+
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (starts, gint64, 2 * mid) <= time)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return (guint) g_array_index (starts, gint64, 2 * lo + 1);
+}
+
+/* Finds the last good reading of @meter_id stored before reading @id: where the first
+ * charged interval of a period starts. FALSE only on a database error. */
+static gboolean
+reading_before (Query         *q,
+                gint64         meter_id,
+                gint64         id,
+                Walk          *walk,
+                GError       **error)
+{
+  sqlite3_stmt *stmt = vp_database_prepare (q->db,
+                                            "SELECT t1, t2, t3, t4 FROM readings"
+                                            " WHERE meter_id = ?1 AND id < ?2"
+                                            " AND status <> 'anomaly'"
+                                            " ORDER BY id DESC LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, meter_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      for (guint k = 0; k < N_TOU; k++)
+        {
+          walk->prev_null[k] = sqlite3_column_type (stmt, k) == SQLITE_NULL;
+          walk->prev[k] = sqlite3_column_int64 (stmt, k);
+        }
+      walk->have_prev = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One scan of the readings table for both periods (this one and last year's): each
+ * charged reading adds its consumption, and its register differences from the good
+ * reading before it, to its group. A meter's readings are stored in the order the
+ * engine charged them, so row order is interval order. */
+static gboolean
+consumption_scan (Query       *q,
+                  Bucket       bucket,
+                  GHashTable  *meters,
+                  GPtrArray   *groups,
+                  GArray      *starts[2],
+                  GError     **error)
+{
+  const Period *periods[2] = { &q->period, &q->last_year };
+  sqlite3_stmt *scan;
+  gboolean ok = TRUE;
+  int rc;
+
+  vp_database_lock (q->db);
+  scan = vp_database_prepare (q->db,
+                              "SELECT id, meter_id, status = 'charged', station_time, consumption,"
+                              " t1, t2, t3, t4 FROM readings"
+                              " WHERE status <> 'anomaly'"
+                              " AND ((station_time >= ?1 AND station_time < ?2)"
+                              " OR (station_time >= ?3 AND station_time < ?4))"
+                              " ORDER BY id", error);
+  if (scan == NULL)
+    {
+      vp_database_unlock (q->db);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (scan, 1, q->period.from_s);
+  sqlite3_bind_int64 (scan, 2, q->period.to_s);
+  sqlite3_bind_int64 (scan, 3, q->last_year.from_s);
+  sqlite3_bind_int64 (scan, 4, q->last_year.to_s);
+
+  while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
+    {
+      gint64 meter_id = sqlite3_column_int64 (scan, 1);
+      gint64 time = sqlite3_column_int64 (scan, 3);
+      MeterInfo *info = g_hash_table_lookup (meters, &meter_id);
+      guint p = time >= periods[0]->from_s && time < periods[0]->to_s ? 0 : 1;
+      Walk *walk;
+      gint64 cur[N_TOU];
+      gboolean cur_null[N_TOU];
+
+      if (info == NULL)
+        continue;   /* filtered out */
+      walk = &info->walk[p];
+      for (guint k = 0; k < N_TOU; k++)
+        {
+          cur_null[k] = sqlite3_column_type (scan, 5 + k) == SQLITE_NULL;
+          cur[k] = sqlite3_column_int64 (scan, 5 + k);
+        }
+
+      if (sqlite3_column_int (scan, 2))
+        {
+          Group *g;
+          Sums *sums;
+
+          if (!walk->started
+              && !reading_before (q, meter_id, sqlite3_column_int64 (scan, 0), walk, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          g = groups->pdata[bucket == BUCKET_NONE ? info->group : bucket_find (starts[p], time)];
+          sums = p == 0 ? &g->now : &g->last_year;
+          sums->seen = TRUE;
+          sums->total += sqlite3_column_int64 (scan, 4);
+          for (guint k = 0; k < N_TOU && walk->have_prev; k++)
+            if (!cur_null[k] && !walk->prev_null[k])
+              {
+                sums->has_tou[k] = TRUE;
+                sums->tou[k] += (cur[k] - walk->prev[k]) * info->multiplier;
+              }
+        }
+      walk->started = TRUE;
+      walk->have_prev = TRUE;
+      memcpy (walk->prev, cur, sizeof cur);
+      memcpy (walk->prev_null, cur_null, sizeof cur_null);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
+      ok = FALSE;
+    }
+  sqlite3_reset (scan);
+  vp_database_unlock (q->db);
+  return ok;
+}
+
+/* The meters the filters keep, with their multiplier and (entities) their group. */
+static gboolean
+consumption_meters (Query                 *q,
+                    const ConsumptionSpec *spec,
+                    GHashTable            *meters,
+                    GPtrArray             *groups,
+                    GHashTable            *by_key,
+                    GError               **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  sql = g_strdup_printf ("SELECT m.id, m.multiplier, %s, %s"
+                         " FROM meters m JOIN accounts a ON a.id = m.account_id"
+                         " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id"
+                         " LEFT JOIN buildings b ON b.id = f.building_id"
+                         " LEFT JOIN sites s ON s.id = b.site_id"
+                         " WHERE" ACCOUNT_FILTER " ORDER BY 3",
+                         spec->key_sql != NULL ? spec->key_sql : "''",
+                         spec->label_sql != NULL ? spec->label_sql : "''");
+  vp_database_lock (q->db);
+  stmt = vp_database_prepare (q->db, sql, error);
+  if (stmt == NULL)
+    {
+      vp_database_unlock (q->db);
+      return FALSE;
+    }
+  bind_query (stmt, q, &q->period);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MeterInfo *info = g_new0 (MeterInfo, 1);
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      info->multiplier = sqlite3_column_int64 (stmt, 1);
+      if (spec->bucket == BUCKET_NONE)
+        {
+          const char *key = (const char *) sqlite3_column_text (stmt, 2);
+          gpointer found = g_hash_table_lookup (by_key, key ? key : "");
+
+          if (found == NULL)
+            {
+              Group *g = g_new0 (Group, 1);
+
+              g->key = g_strdup (key ? key : "");
+              for (guint i = 0; i < spec->n_labels; i++)
+                g->labels[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 3 + i));
+              g_ptr_array_add (groups, g);
+              found = GUINT_TO_POINTER (groups->len);
+              g_hash_table_insert (by_key, g->key, found);
+            }
+          info->group = GPOINTER_TO_UINT (found) - 1;
+        }
+      g_hash_table_insert (meters, id, info);
+    }
+  sqlite3_reset (stmt);
+  vp_database_unlock (q->db);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static VpReportTable *
@@ -1253,91 +1562,66 @@ query_consumption (Query         *q,
     { "change", "同比 Change", VP_REPORT_PERCENT, FALSE },
   };
   ColumnSpec columns[G_N_ELEMENTS (figures) + 3];
-  guint n = 0, first_figure, c_total, c_last, c_change;
   g_autoptr(VpReportTable) t = NULL;
-  g_autoptr(VpReportTable) prev = NULL;
-  g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *key_now = consumption_key (spec, FALSE);
-  g_autofree char *key_prev = consumption_key (spec, TRUE);
-  g_autofree char *sql = NULL;
-  g_autofree char *sql_prev = NULL;
-  static const ColumnSpec prev_columns[] = {
-    { "key", "", VP_REPORT_TEXT, FALSE },
-    { "total", "", VP_REPORT_ENERGY, FALSE },
-  };
+  g_autoptr(GHashTable) meters = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        g_free);
+  g_autoptr(GHashTable) by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (group_free);
+  g_autoptr(GArray) starts_now = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) starts_last = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *starts[2] = { starts_now, starts_last };
+  guint n = 0, c_total, c_last, c_change;
 
-  /* The key is the first column (hidden from nobody: for entities it is the first
-   * label; for time buckets the bucket itself). */
-  if (spec->by_time)
-    columns[n++] = spec->labels[0];
-  else
-    for (guint i = 0; i < spec->n_labels; i++)
-      columns[n++] = spec->labels[i];
-  first_figure = n;
+  for (guint i = 0; i < spec->n_labels; i++)
+    columns[n++] = spec->labels[i];
+  c_total = n;
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
     columns[n++] = figures[i];
-  c_total = first_figure;
-  c_last = first_figure + 5;
-  c_change = first_figure + 6;
+  c_last = c_total + 5;
+  c_change = c_total + 6;
   t = table_new (q, columns, n);
 
-  sql = g_strdup_printf (READINGS_WINDOW
-                         " SELECT %s, SUM (rd.consumption), SUM (rd.d1 * m.multiplier),"
-                         " SUM (rd.d2 * m.multiplier), SUM (rd.d3 * m.multiplier),"
-                         " SUM (rd.d4 * m.multiplier)" CONSUMPTION_FROM
-                         " GROUP BY %s ORDER BY %s",
-                         spec->by_time ? key_now : spec->label_sql, key_now, key_now);
-  if (!fill_rows (q, t, sql, &q->period, 0, error))
-    return NULL;
-
-  /* Entity rows are keyed by their first label; a meter by address and account. */
-  for (guint r = 0; r < t->rows->len; r++)
+  if (spec->bucket != BUCKET_NONE)
     {
-      VpReportCell *cells = t->rows->pdata[r];
-      g_autofree char *key = NULL;
-
-      if (spec == &consumption_meter)
-        key = g_strdup_printf ("%s/%s", ROW_KEY (cells), cells[1].text ? cells[1].text : "");
-      else
-        key = g_strdup (ROW_KEY (cells));
-      cells[c_last].text = g_strdup ("—");
-      cells[c_change].text = g_strdup ("—");
-      g_hash_table_insert (by_key, g_steal_pointer (&key), cells);
+      buckets_build (&q->period, spec->bucket, 0, starts_now, groups, by_key);
+      buckets_build (&q->last_year, spec->bucket, 1, starts_last, groups, by_key);
     }
-
-  sql_prev = g_strdup_printf (READINGS_WINDOW " SELECT %s, SUM (rd.consumption)"
-                              CONSUMPTION_FROM " GROUP BY 1", key_prev);
-  prev = table_new (q, prev_columns, G_N_ELEMENTS (prev_columns));
-  if (!fill_rows (q, prev, sql_prev, &q->last_year, 0, error))
+  if (!consumption_meters (q, spec, meters, groups, by_key, error)
+      || !consumption_scan (q, spec->bucket, meters, groups, starts, error))
     return NULL;
 
-  for (guint r = 0; r < prev->rows->len; r++)
+  if (spec->bucket != BUCKET_NONE)
+    g_ptr_array_sort (groups, compare_group_keys);
+  for (guint i = 0; i < groups->len; i++)
     {
-      const VpReportCell *p = prev->rows->pdata[r];
-      VpReportCell *cells = g_hash_table_lookup (by_key, ROW_KEY (p));
+      const Group *g = groups->pdata[i];
+      VpReportCell *cells;
 
-      if (cells == NULL)
-        {
-          /* Only last year had readings: the row shows 0 now. */
-          if (!spec->by_time)
-            continue;
-          cells = table_add_row (t);
-          cells[0].text = g_strdup (ROW_KEY (p));
-          for (guint c = first_figure + 1; c < first_figure + 5; c++)
-            cells[c].text = g_strdup ("—");
-        }
-      if (p[1].text != NULL)
+      /* Entities without readings now are left out; a day or month that had
+       * readings only last year shows 0 against last year's figure. */
+      if (!g->now.seen && !(spec->bucket != BUCKET_NONE && g->last_year.seen))
         continue;
-      g_clear_pointer (&cells[c_last].text, g_free);
-      cells[c_last].value = p[1].value;
-      if (p[1].value > 0 && cells[c_total].text == NULL)
+      cells = table_add_row (t);
+      for (guint l = 0; l < spec->n_labels; l++)
+        cells[l].text = g_strdup (g->labels[l]);
+      cells[c_total].value = g->now.total;
+      for (guint k = 0; k < N_TOU; k++)
         {
-          g_clear_pointer (&cells[c_change].text, g_free);
-          cells[c_change].value = change_bp (cells[c_total].value, p[1].value);
+          if (g->now.has_tou[k])
+            cells[c_total + 1 + k].value = g->now.tou[k];
+          else
+            cells[c_total + 1 + k].text = g_strdup ("—");
         }
+      if (g->last_year.seen)
+        cells[c_last].value = g->last_year.total;
+      else
+        cells[c_last].text = g_strdup ("—");
+      if (g->last_year.seen && g->last_year.total > 0)
+        cells[c_change].value = change_bp (g->now.total, g->last_year.total);
+      else
+        cells[c_change].text = g_strdup ("—");
     }
-  if (spec->by_time)
-    g_ptr_array_sort (t->rows, compare_row_keys);
+
   table_finish (t);
   if (t->totals[c_last] > 0)
     {
@@ -1350,7 +1634,7 @@ query_consumption (Query         *q,
       const char *keys[] = { "total", "last_year" };
 
       chart_from_columns (t, spec->chart, "本期与去年同期 This period and last year",
-                          "kWh", keys, 2, spec->by_time ? 400 : 20);
+                          "kWh", keys, 2, spec->bucket != BUCKET_NONE ? 400 : 20);
     }
   return g_steal_pointer (&t);
 }
