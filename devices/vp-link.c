@@ -30,8 +30,13 @@ invalid_uri (GError     **error,
              const char  *uri,
              const char  *why)
 {
+  /* Both may carry bytes of the input: a message must be valid UTF-8 (a GTK label or
+   * JSON output of it would fail otherwise). Found by tests/fuzz/fuzz-link-uri.c. */
+  g_autofree char *shown_uri = g_utf8_make_valid (uri, -1);
+  g_autofree char *shown_why = g_utf8_make_valid (why, -1);
+
   g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_URI,
-               _("Invalid link “%s”: %s"), uri, why);
+               _("Invalid link “%s”: %s"), shown_uri, shown_why);
   return FALSE;
 }
 
@@ -311,8 +316,12 @@ vp_link_uri_to_string (const VpLinkUri *uri)
 {
   g_return_val_if_fail (uri != NULL, NULL);
 
+  /* The parser drops one leading "//" (serial:///dev/x); a path that itself starts
+   * with "//" gets it back, so the canonical form parses to the same path. Found by
+   * tests/fuzz/fuzz-link-uri.c. */
   if (uri->kind == VP_LINK_KIND_SERIAL)
-    return g_strdup_printf ("serial:%s?baud=%u&parity=%s&data=%u&stop=%u",
+    return g_strdup_printf ("serial:%s%s?baud=%u&parity=%s&data=%u&stop=%u",
+                            g_str_has_prefix (uri->path, "//") ? "//" : "",
                             uri->path, uri->baud, parity_name (uri->parity),
                             uri->data_bits, uri->stop_bits);
 

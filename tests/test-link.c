@@ -367,6 +367,33 @@ test_list_ports (void)
     }
 }
 
+/* Regressions found by tests/fuzz/fuzz-link-uri.c: input bytes that are not UTF-8
+ * stay out of the message, and a path starting with "//" survives the canonical form. */
+static void
+test_uri_fuzz_regressions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpLinkUri) uri = NULL;
+  g_autoptr(VpLinkUri) back = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *canonical_back = NULL;
+
+  g_assert_null (vp_link_uri_parse ("serial:?b\xee" "aud=0", &error));
+  g_assert_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_URI);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  uri = vp_link_uri_parse ("serial:////dev/ttyUSB0?parity=odd", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uri->path, ==, "//dev/ttyUSB0");
+  canonical = vp_link_uri_to_string (uri);
+  back = vp_link_uri_parse (canonical, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->path, ==, uri->path);
+  canonical_back = vp_link_uri_to_string (back);
+  g_assert_cmpstr (canonical_back, ==, canonical);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/vp/link/tcp", test_tcp);
   g_test_add_func ("/vp/link/tcp-refused", test_tcp_refused);
   g_test_add_func ("/vp/link/list-ports", test_list_ports);
+  g_test_add_func ("/vp/link/uri-fuzz-regressions", test_uri_fuzz_regressions);
 
   return g_test_run ();
 }

@@ -25,15 +25,24 @@ if ! command -v clang >/dev/null 2>&1; then
   exit 1
 fi
 
+# The money and link-URI targets need their own units (and GIO/libserialport for the link).
+dir=devices
+pkgs=glib-2.0
+case "$target" in
+  money) dir=model; codecs="vp-model-error.c vp-money.c" ;;
+  link-uri)
+    codecs="vp-device-error.c vp-link.c vp-link-serialport.c vp-link-termios.c vp-link-tcp.c"
+    pkgs="gio-2.0 gio-unix-2.0 libserialport" ;;
+esac
 sources=()
-for f in $codecs; do sources+=("$src/devices/$f"); done
+for f in $codecs; do sources+=("$src/$dir/$f"); done
 
 # -O1 keeps the build quick on shared CI cores; sanitizers catch what -O2 would hide.
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-      -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -I"$build" -I"$src/devices" \
-      -I"$src/tests/fuzz" $(pkg-config --cflags glib-2.0) \
+      -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -I"$build" -I"$src/devices" -I"$src/model" \
+      -I"$src/tests/fuzz" $(pkg-config --cflags $pkgs) \
       "${sources[@]}" "$src/tests/fuzz/fuzz-$target.c" \
-      $(pkg-config --libs glib-2.0) -o "$work/fuzz-$target" 2>"$work/build.log"; then
+      $(pkg-config --libs $pkgs) -o "$work/fuzz-$target" 2>"$work/build.log"; then
   echo "not ok 1 - build fuzz-$target"
   sed 's/^/# /' "$work/build.log" | tail -30
   echo "not ok 2 - run fuzz-$target # SKIP not built"
@@ -41,14 +50,22 @@ if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=unde
 fi
 echo "ok 1 - build fuzz-$target"
 
-# Seeds: one file per vector line.
+# Seeds: one file per vector line (hex frames), or per text line in seeds-TARGET.txt.
 n=0
+if [ -f "$src/tests/fuzz/seeds-$target.txt" ]; then
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue ;; esac
+    n=$((n + 1))
+    printf '%s' "$line" > "$work/seeds/text-$n"
+  done < "$src/tests/fuzz/seeds-$target.txt"
+else
 while IFS= read -r line; do
   case "$line" in ''|'#'*) continue ;; esac
   n=$((n + 1))
   hex=$(printf '%s' "$line" | tr -d ' ')
   printf "$(printf '%s' "$hex" | sed 's/\(..\)/\\x\1/g')" > "$work/seeds/vector-$n"
 done < "$src/tests/fuzz/seeds.txt"
+fi
 
 run_fuzzer () {
   "$work/fuzz-$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
