@@ -1343,6 +1343,16 @@ store_reading_locked (VpEngine             *self,
   if (tariff == NULL)
     goto out;
   version = vp_tariff_version_at (tariff, station_time);
+  if ((version->scheme == VP_TARIFF_TOU || version->scheme == VP_TARIFF_TOU_TIERED)
+      && !sample->has_rates)
+    {
+      /* T1..T4 would all read 0: the interval would be priced at nothing */
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("Account %s has a time-of-use tariff but its meter %" G_GINT64_FORMAT
+                     " reports no tariff registers; the reading was not charged"),
+                   m.number, meter_id);
+      goto out;
+    }
   if (!note_contact (self->db, meter_id, sample, station_time, error))
     goto out;
 

@@ -752,6 +752,55 @@ test_engine_no_double_charge (Fixture       *f,
   g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'anomaly'"), ==, 0);
 }
 
+/* A TOU tariff is priced from T1..T4: a meter that does not report them is refused
+ * (nothing stored), not charged at zero; one that does is charged per rate. */
+static void
+test_engine_tou_registers (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *addresses[] = { "000000000070", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  VpTariffVersion tou = { .scheme = VP_TARIFF_TOU, .rates = { 20000, 10000, 5000, 2500 },
+                          .effective_from = 1 };
+  g_autoptr(GError) error = NULL;
+  VpMeterSample sample = { .total = 1000 };
+  VpReadingOutcome outcome;
+  gint64 meter_id = query (f, "SELECT id FROM meters");
+
+  g_assert_true (vp_tariff_store_add (f->c.db, f->c.admin, "tou", VP_UTILITY_ELECTRICITY,
+                                      &tou, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_database_exec (f->c.db, "UPDATE accounts SET tariff = 'tou'", NULL));
+
+  g_assert_false (vp_engine_store_reading (f->engine, meter_id, &sample, f->now, &outcome,
+                                           NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings"), ==, 0);
+
+  /* first TOU reading: the baseline (T1..T4 at installation are not on record) */
+  sample.has_rates = TRUE;
+  sample.rates[0] = 100;
+  sample.rates[1] = 200;
+  sample.rates[2] = 300;
+  sample.rates[3] = 400;
+  g_assert_true (vp_engine_store_reading (f->engine, meter_id, &sample, f->now, &outcome,
+                                          NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, VP_READING_BASELINE);
+
+  /* +1 kWh on each rate: 2.00 + 1.00 + 0.50 + 0.25 */
+  for (guint r = 0; r < 4; r++)
+    sample.rates[r] += 100;
+  sample.total += 400;
+  g_assert_true (vp_engine_store_reading (f->engine, meter_id, &sample, f->now + 3600,
+                                          &outcome, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, VP_READING_CHARGED);
+  g_assert_cmpint (balance (f, number), ==, 5000 - 375);
+  g_assert_cmpint (query (f, "SELECT consumption FROM readings WHERE status = 'charged'"), ==, 400);
+}
+
 /* Money-prepaid meters that disagree with the station show up in the report. */
 static void
 test_engine_reconcile (Fixture       *f,
@@ -798,6 +847,7 @@ main (int   argc,
   ADD ("/vp/engine/dead-sender", test_engine_dead_sender);
   ADD ("/vp/engine/anomaly", test_engine_anomaly);
   ADD ("/vp/engine/no-double-charge", test_engine_no_double_charge);
+  ADD ("/vp/engine/tou-registers", test_engine_tou_registers);
   ADD ("/vp/engine/reconcile", test_engine_reconcile);
 #undef ADD
 
