@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "vp-test-tmp.h"
+
 #define METERS "e:000000000001/energy=1234.56,e:000010604867/money=50.00," \
                "e:000000000002/fault=no-reply,w:00000000000012/volume=1000.10"
 
@@ -304,6 +306,99 @@ test_errors (Fixture       *f,
   g_assert_nonnull (strstr (err, "e: (electricity) or w: (water)"));
 }
 
+/* vpctl meter add: the install reading is read from the meter when it answers, taken
+ * from --install-reading when it does not, and nothing is installed otherwise. */
+static void
+test_meter_add (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *dir = vp_test_tmp_new ();
+  g_autofree char *db = g_build_filename (dir, "add.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *account = NULL;
+  JsonObject *o;
+  JsonArray *meters;
+
+  g_setenv ("VP_DB", db, TRUE);
+  g_setenv ("VP_PASSWORD", "secret-123", TRUE);
+  g_assert_cmpint (run_vpctl (&out, &err, "db", "init", "--admin", "admin", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vpctl (&out, &err, "account", "open", "--name", "李四", "--json", NULL),
+                   ==, 0);
+  account = g_strdup (json_object_get_string_member (parse_object (parser, out), "account"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Electricity: the register the simulator holds becomes the install reading. */
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "electricity", "--address", "000000000001", "--link", f->link,
+                              "--password", "02:000000", "--multiplier", "40", "--json", NULL),
+                   ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (o, "install_reading"), ==, "1234.56");
+  g_assert_cmpstr (json_object_get_string_member (o, "install_reading_source"), ==, "meter");
+  g_assert_cmpint (json_object_get_int_member (o, "multiplier"), ==, 40);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Water, over the pty. */
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "water", "--address", "00000000000012", "--link", f->pty_link,
+                              "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (o, "install_reading"), ==, "1000.10");
+  g_assert_cmpstr (json_object_get_string_member (o, "protocol"), ==, "cjt188");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A meter that does not answer: refused without --install-reading … */
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "electricity", "--address", "000000000002", "--link", f->link,
+                              NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "did not answer"));
+  g_assert_nonnull (strstr (err, "--install-reading"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* … installed with it. */
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "electricity", "--address", "000000000002", "--link", f->link,
+                              "--install-reading", "7.5", "--json", NULL), ==, 0);
+  o = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (o, "install_reading"), ==, "7.50");
+  g_assert_cmpstr (json_object_get_string_member (o, "install_reading_source"), ==, "given");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The same address twice, a bad kind, a bad password: clear errors, nothing added. */
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "electricity", "--address", "000000000001", "--link", f->link,
+                              NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "already installed"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "gas", "--address", "000000000001", "--link", f->link, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "electricity or water"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vpctl (&out, &err, "meter", "add", "--account", account, "--kind",
+                              "electricity", "--address", "000010604867", "--link", f->link,
+                              "--password", "2-12", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_vpctl (&out, &err, "account", "show", account, "--json", NULL), ==, 0);
+  meters = json_object_get_array_member (parse_object (parser, out), "meters");
+  g_assert_cmpuint (json_array_get_length (meters), ==, 3);
+
+  /* VP_DB stays set (unsetenv is not thread-safe); no other test here reads it. */
+  vp_test_tmp_remove (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +412,8 @@ main (int   argc,
   g_test_add ("/vp/vpctl-meter/water", Fixture, NULL, fixture_setup, test_water,
               fixture_teardown);
   g_test_add ("/vp/vpctl-meter/errors", Fixture, NULL, fixture_setup, test_errors,
+              fixture_teardown);
+  g_test_add ("/vp/vpctl-meter/add", Fixture, NULL, fixture_setup, test_meter_add,
               fixture_teardown);
 
   return g_test_run ();
