@@ -421,9 +421,8 @@ meter_status (VpctlContext *ctx,
   return VPCTL_EXIT_OK;
 }
 
-/* `vpctl meter add` (binding a meter to an account) is the model's business and is
- * added to this table by app/ code that owns the database side. */
 static const VpctlCommand meter_commands[] = {
+  { "add", vpctl_meter_add, N_("Bind a meter to an account, reading its install register") },
   { "address", meter_address, N_("Read the address of the only meter on the bus") },
   { "read", meter_read, N_("Read a data item (energy, voltage, money …)") },
   { "control", meter_control, N_("Trip, close, alarm or keep-power a meter") },

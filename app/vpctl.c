@@ -35,9 +35,6 @@ static const VpctlGroup groups[] = {
   { "demo", vpctl_group_demo, N_("Fill an empty database with demo data") },
   { "receipt", vpctl_group_receipt, N_("Print receipts and reprints to PDF") },
   { "report", vpctl_group_report, N_("Shift, revenue, account, consumption and log reports") },
-  { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
-  { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
-  { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },
   { "tariff", vpctl_group_tariff, N_("Add and list tariffs (flat, time of use, tiers)") },
   { "cycle", vpctl_group_cycle, N_("Read, charge and switch every meter once") },
   { "service", vpctl_group_service, N_("Run reading cycles until stopped (systemd)") },
@@ -45,6 +42,9 @@ static const VpctlGroup groups[] = {
   { "alarm", vpctl_group_alarm, N_("List balance alarms") },
   { "control", vpctl_group_control, N_("Trip, close or keep power on an account's meters") },
   { "reconcile", vpctl_group_reconcile, N_("Meter balances that differ from the station's") },
+  { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
+  { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
+  { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },
 };
 
 gboolean

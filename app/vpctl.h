@@ -94,6 +94,7 @@ int         vpctl_run_command  (VpctlContext        *ctx,
                                 char               **argv);
 
 /* Groups */
+int vpctl_meter_add (VpctlContext *ctx, int argc, char **argv);  /* vpctl-meter-add.c */
 int vpctl_group_version (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_frame (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_db (VpctlContext *ctx, int argc, char **argv);
@@ -106,9 +107,6 @@ int vpctl_group_shift (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_demo (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_receipt (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_report (VpctlContext *ctx, int argc, char **argv);
-int vpctl_group_meter (VpctlContext *ctx, int argc, char **argv);
-int vpctl_group_water (VpctlContext *ctx, int argc, char **argv);
-int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_tariff (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_cycle (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_service (VpctlContext *ctx, int argc, char **argv);
@@ -116,5 +114,8 @@ int vpctl_group_command (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_alarm (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_control (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_reconcile (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_meter (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_water (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS
