@@ -66,6 +66,7 @@ vp_chart_new (VpChartKind  kind,
   return self;
 }
 
+/* Frees the chart; NULL is ignored. */
 void
 vp_chart_free (VpChart *self)
 {
@@ -78,6 +79,7 @@ vp_chart_free (VpChart *self)
   g_free (self);
 }
 
+/* Bars (year-on-year pairs when there are two series) or lines. */
 VpChartKind
 vp_chart_get_kind (const VpChart *self)
 {
@@ -119,6 +121,7 @@ vp_chart_add_series (VpChart    *self,
   return self->series->len - 1;
 }
 
+/* Sets the value of @series at @category (both already added), in raw units. */
 void
 vp_chart_set_value (VpChart *self,
                     guint    series,
@@ -132,6 +135,7 @@ vp_chart_set_value (VpChart *self,
   g_array_index (((Series *) self->series->pdata[series])->values, gint64, category) = value;
 }
 
+/* Counts and values as added, for tests and for a UI that lists the figures. */
 guint
 vp_chart_get_n_categories (const VpChart *self)
 {

@@ -290,6 +290,7 @@ note_free (gpointer data)
   g_free (n);
 }
 
+/* Frees @table with its rows, notes and chart; NULL is ignored. */
 void
 vp_report_table_free (VpReportTable *table)
 {
@@ -373,28 +374,37 @@ table_add_note (VpReportTable *t,
   g_ptr_array_add (t->notes, n);
 }
 
-/* Sums the total columns; a cell showing text (no value) adds nothing. */
+/* Sums the total columns; a cell showing text ("—", no value) adds nothing, and a
+ * column with rows but no value at all has no total (not a misleading 0.00). */
 static void
 table_finish (VpReportTable *t)
 {
   for (guint c = 0; c < t->columns->len; c++)
     {
-      const VpReportColumn *col = t->columns->pdata[c];
+      VpReportColumn *col = t->columns->pdata[c];
+      guint n_values = 0;
 
       t->totals[c] = 0;
       if (!col->total || col->type == VP_REPORT_TEXT)
         continue;
-      t->has_totals = TRUE;
       for (guint r = 0; r < t->rows->len; r++)
         {
           const VpReportCell *cells = t->rows->pdata[r];
 
           if (cells[c].text == NULL)
-            t->totals[c] += cells[c].value;
+            {
+              t->totals[c] += cells[c].value;
+              n_values++;
+            }
         }
+      if (n_values == 0 && t->rows->len > 0)
+        col->total = FALSE;
+      else
+        t->has_totals = TRUE;
     }
 }
 
+/* The number of columns, which is the length of every row's cell array. */
 guint
 vp_report_table_n_columns (const VpReportTable *table)
 {
@@ -402,6 +412,8 @@ vp_report_table_n_columns (const VpReportTable *table)
   return table->columns->len;
 }
 
+/* Row @row (< rows->len): an array of vp_report_table_n_columns() cells, owned by
+ * the table. */
 const VpReportCell *
 vp_report_table_get_row (const VpReportTable *table,
                          guint                row)
@@ -1727,6 +1739,7 @@ static const Entry entries[] = {
     query_sql, &command_spec },
 };
 
+/* How many reports the registry holds (vp_report_get_info() takes 0 .. n − 1). */
 guint
 vp_report_get_n_reports (void)
 {
@@ -1754,6 +1767,7 @@ vp_report_find (const char *name)
   return NULL;
 }
 
+/* Empties @params: no period, no filters. Fill the strings with g_strdup(). */
 void
 vp_report_params_init (VpReportParams *params)
 {
@@ -1889,6 +1903,8 @@ vp_report_run_async (VpDatabase            *db,
   g_task_run_in_thread (task, run_in_thread);
 }
 
+/* The table of a vp_report_run_async() call, or NULL with the error
+ * vp_report_run() would have given. Returns: (transfer full). */
 VpReportTable *
 vp_report_run_finish (GAsyncResult  *result,
                       GError       **error)

@@ -677,6 +677,16 @@ test_consumption (Fixture       *f,
   g_assert_cmpuint (t->rows->len, ==, 1);
   row = find_row (t, "room", "2-201");
   g_assert_cmpint (cell_value (t, row, "total"), ==, 250);
+  /* No reading last year anywhere: no total rather than a made-up 0.00. */
+  {
+    int c = vp_report_table_column (t, "last_year");
+    g_autofree char *shown = vp_report_table_format_total (t, c);
+
+    g_assert_cmpstr (row[c].text, ==, "—");
+    g_assert_false (((VpReportColumn *) t->columns->pdata[c])->total);
+    g_assert_cmpstr (shown, ==, "");
+    g_assert_cmpint (total_of (t, "total"), ==, 250);
+  }
   g_clear_pointer (&t, vp_report_table_free);
   g_clear_pointer (&params.building, g_free);
 
