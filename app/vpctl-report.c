@@ -267,7 +267,7 @@ report_run (VpctlContext *ctx,
   entries[7].arg_data = &params.site;
   entries[8].arg_data = &params.building;
 
-  if (!vpctl_parse_options (ctx, _("NAME"),
+  if (!vpctl_parse_options (ctx, "",
                             _("Compute a report; “vpctl report list” names them. Without "
                               "--pdf or --csv the table is printed."),
                             entries, &argc, &argv))
@@ -277,9 +277,8 @@ report_run (VpctlContext *ctx,
     }
   params.shift_id = shift;
 
-  if (argc != 1 || vp_report_find (argv[0]) == NULL)
-    status = vpctl_usage_error (ctx, _("Unknown report “%s”; “vpctl report list” names them"),
-                                argv[0]);
+  if (argc != 1)
+    status = vpctl_usage_error (ctx, _("Unexpected “%s” after the report name"), argv[1]);
   else if ((db = vpctl_open_db (ctx, &error)) == NULL
            || (session = vpctl_get_session (ctx, &error)) == NULL
            || (table = vp_report_run (db, session, argv[0], &params, &error)) == NULL)
@@ -320,11 +319,15 @@ vpctl_group_report (VpctlContext *ctx,
                     char        **argv)
 {
   static const VpctlCommand commands[] = {
-    { "list", report_list, N_("List the reports") },
+    { "list", report_list, N_("List the reports; then “vpctl report NAME --from --to”") },
   };
 
-  /* "vpctl report NAME …": every other word names a report. */
+  /* "vpctl report NAME …": every word but the commands names a report. */
   if (argc >= 1 && vp_report_find (argv[0]) != NULL)
     return report_run (ctx, argc, argv);
+  if (argc >= 1 && argv[0][0] != '-' && !g_str_equal (argv[0], "list")
+      && !g_str_equal (argv[0], "help"))
+    return vpctl_usage_error (ctx, _("Unknown report “%s”; “vpctl report list” names them"),
+                              argv[0]);
   return vpctl_run_command (ctx, commands, G_N_ELEMENTS (commands), argc, argv);
 }
