@@ -270,6 +270,54 @@ test_search_demo (Fixture       *f,
     }
 }
 
+/* The same seed gives the same people, rooms, meters and money (times aside). */
+static char *
+demo_fingerprint (VpDatabase *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+  vp_database_lock (db);
+  g_assert_cmpint (sqlite3_prepare_v2 (vp_database_get_handle (db),
+                                       "SELECT (SELECT group_concat (name || phone || id_number, ',') FROM customers) "
+                                       "|| (SELECT group_concat (label, ',') FROM rooms) "
+                                       "|| (SELECT group_concat (address || kind, ',') FROM meters) "
+                                       "|| (SELECT group_concat (number || balance, ',') FROM accounts) "
+                                       "|| (SELECT group_concat (amount || COALESCE (receipt, ''), ',') FROM ledger)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  vp_database_unlock (db);
+  return text;
+}
+
+static void
+test_search_demo_seed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "again.db", NULL);
+  g_autoptr(VpDatabase) again = vp_database_open (path, &error);
+  g_autoptr(VpSession) admin = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vp_operator_add (again, NULL, "root", "root", VP_ROLE_ADMIN, VP_TEST_PASSWORD,
+                                  NULL, &error));
+  admin = vp_session_login (again, "root", VP_TEST_PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (vp_demo_generate (f->db, f->admin, 400, 7, NULL, &error));
+  g_assert_true (vp_demo_generate (again, admin, 400, 7, NULL, &error));
+  g_assert_no_error (error);
+  first = demo_fingerprint (f->db);
+  second = demo_fingerprint (again);
+  g_assert_cmpuint (strlen (first), >, 400 * 20);
+  g_assert_cmpstr (first, ==, second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +329,7 @@ main (int   argc,
   ADD ("/vp/search/table", test_search_table);
   ADD ("/vp/search/details", test_search_details);
   ADD ("/vp/search/demo", test_search_demo);
+  ADD ("/vp/search/demo-seed", test_search_demo_seed);
 #undef ADD
 
   return g_test_run ();
