@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vp-account-private.h"
 #include "vp-database.h"
 #include "vp-room-status.h"
 
@@ -32,13 +33,6 @@ vp_room_state_to_string (VpRoomState state)
   g_return_val_if_fail ((guint) state < VP_N_ROOM_STATES, NULL);
 
   return names[state];
-}
-
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
 /* The most urgent state first: a cut supply matters more than a missed read, and a
@@ -113,13 +107,13 @@ vp_room_status_list (VpDatabase  *db,
       VpRoomStatus *s = g_new0 (VpRoomStatus, 1);
 
       s->room_id = sqlite3_column_int64 (stmt, 0);
-      s->site = dup_column (stmt, 1);
-      s->building = dup_column (stmt, 2);
+      s->site = vp_model_column_dup (stmt, 1);
+      s->building = vp_model_column_dup (stmt, 2);
       s->level = sqlite3_column_int (stmt, 3);
-      s->number = dup_column (stmt, 4);
-      s->label = dup_column (stmt, 5);
-      s->account = dup_column (stmt, 6);
-      s->name = dup_column (stmt, 7);
+      s->number = vp_model_column_dup (stmt, 4);
+      s->label = vp_model_column_dup (stmt, 5);
+      s->account = vp_model_column_dup (stmt, 6);
+      s->name = vp_model_column_dup (stmt, 7);
       s->balance = sqlite3_column_int64 (stmt, 8);
       s->alarm1 = sqlite3_column_int64 (stmt, 9);
       s->keep_power = sqlite3_column_int (stmt, 11) != 0;

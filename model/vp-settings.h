@@ -1,0 +1,48 @@
+/* vp-settings.h: the counter's settings an administrator may change, checked and audited
+ *
+ * Settings live in the settings table (vp_database_get_setting); the parts that read
+ * them keep their own keys and fallbacks. This is the one way to change them from a
+ * front end: a registry of the keys people may edit, each value checked by its kind
+ * before it is stored, VP_PERM_SETTINGS required, and one audit row ("setting.change",
+ * before and after) in the same transaction as the change.
+ */
+#pragma once
+
+#include "vp-session.h"
+#include "vp-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VP_SETTING_TEXT,      /* 1-100 characters */
+  VP_SETTING_MONEY,     /* yuan "1.00", >= 0, stored as vp_money_format() prints it */
+  VP_SETTING_SECONDS,   /* whole seconds, 60 … 86400 */
+  VP_SETTING_BOOLEAN,   /* "true" / "false" */
+  VP_SETTING_PERIOD,    /* "HH:MM-HH:MM", or empty for none */
+} VpSettingKind;
+
+typedef struct
+{
+  const char    *key;
+  VpSettingKind  kind;
+  const char    *fallback;   /* what the reader uses when unset */
+  const char    *label;      /* untranslated; pass through gettext */
+} VpSettingInfo;
+
+guint                vp_settings_get_n_infos (void);
+const VpSettingInfo *vp_settings_get_info    (guint         index);
+const VpSettingInfo *vp_settings_find        (const char   *key);
+
+/* The stored value of @key, or its fallback. */
+char                *vp_settings_get         (VpDatabase   *db,
+                                              const char   *key);
+/* Checks @value for @key's kind (INVALID_ARGUMENT saying what is wrong; NOT_FOUND for
+ * a key not in the registry) and stores it in its normal form. VP_PERM_SETTINGS. */
+gboolean             vp_settings_set         (VpDatabase   *db,
+                                              VpSession    *actor,
+                                              const char   *key,
+                                              const char   *value,
+                                              GError      **error);
+
+G_END_DECLS

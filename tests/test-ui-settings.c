@@ -1,0 +1,176 @@
+/* test-ui-settings.c: operators and roles, tariffs, rooms and settings by the admin */
+#include "config.h"
+
+#include <string.h>
+
+#include "vp-engine.h"
+#include "vp-model-error.h"
+#include "vp-settings-page.h"
+#include "vp-settings.h"
+#include "vp-tariff-store.h"
+#include "vp-ui-test.h"
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !vp_settings_page_get_busy (data);
+}
+
+/* Runs @action (target @parameter) and waits; checks the message is (not) an error. */
+static void
+run (VpSettingsPage *page,
+     const char     *action,
+     GVariant       *parameter,
+     gboolean        expect_error)
+{
+  gboolean is_error = FALSE;
+  const char *message;
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (page), action, parameter));
+  vp_ui_test_wait (page_idle, page, action);
+  message = vp_settings_page_get_message (page, &is_error);
+  g_assert_nonnull (message);
+  g_test_message ("%s: %s", action, message);
+  g_assert_cmpint (is_error, ==, expect_error);
+}
+
+static void
+set (VpSettingsPage *page,
+     const char     *field,
+     const char     *text)
+{
+  gtk_editable_set_text (vp_settings_page_get_field (page, field), text);
+}
+
+static void
+check_login (VpUiFixture *fixture,
+             const char  *login,
+             const char  *password,
+             int          role)   /* -1: refused */
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) session = vp_session_login (fixture->db, login, password, &error);
+
+  if (role < 0)
+    {
+      g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_AUTH_FAILED);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (vp_session_get_role (session), ==, role);
+}
+
+static void
+add_operator (VpSettingsPage *page,
+              const char     *login,
+              const char     *name,
+              VpRole          role,
+              const char     *password,
+              gboolean        expect_error)
+{
+  set (page, "login", login);
+  set (page, "name", name);
+  set (page, "password", password);
+  vp_settings_page_set_choice (page, "role", role);
+  run (page, "settings.add-operator", NULL, expect_error);
+}
+
+static void
+add_tariff (VpSettingsPage *page,
+            const char     *name,
+            int             scheme,
+            const char     *prices,
+            gboolean        expect_error)
+{
+  set (page, "tariff-name", name);
+  vp_settings_page_set_choice (page, "utility", VP_UTILITY_ELECTRICITY);
+  vp_settings_page_set_choice (page, "scheme", scheme);
+  set (page, "prices", prices);
+  run (page, "settings.add-tariff", NULL, expect_error);
+}
+
+static void
+test_admin (VpUiFixture   *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpTariff) tariff = NULL;
+  g_autofree char *interval = NULL;
+  GtkWidget *window = gtk_window_new ();
+  VpSettingsPage *page;
+
+  vp_ui_test_login (fixture, "admin", VP_CONTEXT_DEMO_PASSWORD);
+  page = VP_SETTINGS_PAGE (vp_settings_page_new (fixture->context));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  vp_ui_test_wait (page_idle, page, "the settings");
+  g_assert_cmpuint (vp_settings_page_get_n_operators (page), ==, 4);
+  g_assert_cmpuint (vp_settings_page_get_n_rooms (page), ==, 2);
+
+  /* Operators with their roles. */
+  add_operator (page, "zhao", "赵出纳", VP_ROLE_CASHIER, "secret12", FALSE);
+  add_operator (page, "tech2", "钱技术", VP_ROLE_TECHNICIAN, "secret12", FALSE);
+  g_assert_cmpuint (vp_settings_page_get_n_operators (page), ==, 6);
+  check_login (fixture, "zhao", "secret12", VP_ROLE_CASHIER);
+  check_login (fixture, "tech2", "secret12", VP_ROLE_TECHNICIAN);
+  /* Refused with a reason: too short, or taken. */
+  add_operator (page, "sun", "孙", VP_ROLE_CASHIER, "123", TRUE);
+  add_operator (page, "ZHAO", "又一个", VP_ROLE_CASHIER, "secret12", TRUE);
+  g_assert_cmpuint (vp_settings_page_get_n_operators (page), ==, 6);
+
+  g_assert_true (vp_settings_page_select_operator (page, "zhao"));
+  run (page, "settings.toggle-active", NULL, FALSE);
+  check_login (fixture, "zhao", "secret12", -1);
+  g_assert_true (vp_settings_page_select_operator (page, "zhao"));
+  run (page, "settings.toggle-active", NULL, FALSE);
+  check_login (fixture, "zhao", "secret12", VP_ROLE_CASHIER);
+
+  g_assert_true (vp_settings_page_select_operator (page, "tech2"));
+  set (page, "new-password", "another-one");
+  run (page, "settings.reset-password", NULL, FALSE);
+  check_login (fixture, "tech2", "secret12", -1);
+  check_login (fixture, "tech2", "another-one", VP_ROLE_TECHNICIAN);
+
+  /* Tariffs: tiered, flat, time of use; bad prices are refused. */
+  add_tariff (page, "居民电价", 2, "200:0.5283,400:0.5783,0.8283", FALSE);
+  add_tariff (page, "商业电价", 0, "0.9", FALSE);
+  add_tariff (page, "峰谷电价", 1, "0.9,0.7,0.5,0.3", FALSE);
+  add_tariff (page, "坏电价", 0, "abc", TRUE);
+  add_tariff (page, "坏峰谷", 1, "0.9,0.7", TRUE);
+  g_assert_cmpuint (vp_settings_page_get_n_tariffs (page), ==, 3);
+  g_assert_nonnull (strstr (vp_settings_page_get_tariff_line (page, "居民电价"), "(v1)"));
+  tariff = vp_tariff_store_load (fixture->db, "居民电价", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vp_tariff_get_version (tariff, 0)->scheme, ==, VP_TARIFF_TIERED);
+  g_assert_cmpint (vp_tariff_get_version (tariff, 0)->tier_prices[2], ==, 8283);
+  /* Premises. */
+  set (page, "building", "7");
+  vp_settings_page_set_choice (page, "floor", 3);
+  set (page, "room", "301");
+  set (page, "area", "45.5");
+  run (page, "settings.add-room", NULL, FALSE);
+  g_assert_cmpuint (vp_settings_page_get_n_rooms (page), ==, 3);
+
+  /* Settings, checked by the model. */
+  set (page, VP_ENGINE_INTERVAL_KEY, "120");
+  run (page, "settings.save", g_variant_new_string (VP_ENGINE_INTERVAL_KEY), FALSE);
+  interval = vp_settings_get (fixture->db, VP_ENGINE_INTERVAL_KEY);
+  g_assert_cmpstr (interval, ==, "120");
+  set (page, VP_ENGINE_INTERVAL_KEY, "5");
+  run (page, "settings.save", g_variant_new_string (VP_ENGINE_INTERVAL_KEY), TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!vp_ui_test_init (&argc, &argv))
+    return 0;
+
+  g_test_add ("/vp/ui/settings/admin", VpUiFixture, NULL, vp_ui_fixture_setup, test_admin,
+              vp_ui_fixture_teardown);
+
+  return g_test_run ();
+}
