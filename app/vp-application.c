@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "vp-application.h"
+#include "vp-commissioning-devices.h"
 #include "vp-context.h"
 #include "vp-database.h"
 #include "vp-window.h"
