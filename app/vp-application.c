@@ -141,6 +141,14 @@ vp_application_activate (GApplication *app)
               return;
             }
           self->context = vp_context_new (db, self->demo);
+          {
+            /* The technician's Meters page talks to meters through its own client
+             * (own frame log), so commissioning never waits behind engine reads. */
+            g_autoptr(VpMeterClient) client = vp_meter_client_new ();
+            g_autoptr(VpCommissioning) commissioning = vp_commissioning_devices_new (client);
+
+            vp_context_set_commissioning (self->context, commissioning);
+          }
           if (self->demo)
             vp_application_start_demo_simulator (self);
         }
