@@ -96,7 +96,9 @@ list_cb (GObject      *object,
     return;
   self->listing = FALSE;
 
-  vp_ui_list_box_clear (self->account_list);
+  /* Rows are reused: a kept selection would point at another account now. */
+  gtk_list_box_unselect_all (self->account_list);
+  vp_ui_account_list_fill (self->account_list, hits);
   g_clear_pointer (&self->hits, g_ptr_array_unref);
   if (hits == NULL)
     {
@@ -104,16 +106,7 @@ list_cb (GObject      *object,
         gtk_label_set_text (self->list_status, error->message);
       return;
     }
-
   self->hits = g_ptr_array_ref (hits);
-  for (guint i = 0; i < hits->len; i++)
-    {
-      const VpSearchHit *hit = g_ptr_array_index (hits, i);
-
-      gtk_list_box_append (self->account_list,
-                           vp_ui_account_row_new (hit->name, hit->number, hit->room,
-                                                  hit->meters, hit->status, hit->balance));
-    }
 
   if (hits->len == 0)
     gtk_label_set_text (self->list_status, _("No account found"));
@@ -142,7 +135,7 @@ vp_accounts_page_refresh (VpAccountsPage *self)
     {
       vp_ui_call_free (call);
       self->listing = FALSE;
-      vp_ui_list_box_clear (self->account_list);
+      vp_ui_account_list_fill (self->account_list, NULL);
       g_clear_pointer (&self->hits, g_ptr_array_unref);
       return;
     }

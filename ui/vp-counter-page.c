@@ -98,20 +98,12 @@ static void
 vp_counter_page_set_hits (VpCounterPage *self,
                           GPtrArray     *hits)
 {
-  vp_ui_list_box_clear (self->result_list);
+  vp_ui_account_list_fill (self->result_list, hits);
   g_clear_pointer (&self->hits, g_ptr_array_unref);
   if (hits == NULL)
     return;
 
   self->hits = g_ptr_array_ref (hits);
-  for (guint i = 0; i < hits->len; i++)
-    {
-      const VpSearchHit *hit = g_ptr_array_index (hits, i);
-
-      gtk_list_box_append (self->result_list,
-                           vp_ui_account_row_new (hit->name, hit->number, hit->room,
-                                                  hit->meters, hit->status, hit->balance));
-    }
   if (hits->len > 0)
     gtk_list_box_select_row (self->result_list, gtk_list_box_get_row_at_index (self->result_list, 0));
 }

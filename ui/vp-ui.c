@@ -351,60 +351,99 @@ vp_ui_payment_method_label (VpPaymentMethod method)
     }
 }
 
-GtkWidget *
-vp_ui_account_row_new (const char      *name_text,
-                       const char      *number_text,
-                       const char      *room,
-                       const char      *meters,
-                       VpAccountStatus  status,
-                       gint64           balance_fen)
+/* Row widgets are kept and their labels rewritten: creating and destroying fifty
+ * rows per keystroke is what made typing lag (bench-ui). */
+typedef enum
+{
+  ROW_NAME,
+  ROW_BALANCE,
+  ROW_NUMBER,
+  ROW_DETAIL,
+  N_ROW_LABELS
+} RowLabel;
+
+static GtkWidget *
+account_row_new (void)
 {
   GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *name, *number, *detail, *balance;
-  g_autofree char *money = vp_ui_format_money (balance_fen);
-  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget **labels = g_new0 (GtkWidget *, N_ROW_LABELS);
 
-  name = gtk_label_new (name_text);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_add_css_class (name, "vp-result-name");
-
-  balance = gtk_label_new (money);
-  gtk_label_set_xalign (GTK_LABEL (balance), 1);
-  gtk_widget_add_css_class (balance, "vp-result-balance");
-  if (balance_fen <= 0)
-    gtk_widget_add_css_class (balance, "vp-balance-tripped");
-
-  number = gtk_label_new (number_text);
-  gtk_label_set_xalign (GTK_LABEL (number), 0);
-  gtk_widget_add_css_class (number, "monospace");
-
-  if (room != NULL)
-    g_string_append (text, room);
-  if (status != VP_ACCOUNT_STATUS_OPEN)
-    g_string_append_printf (text, "%s%s", text->len ? " · " : "",
-                            vp_ui_account_status_label (status));
-  if (meters != NULL && meters[0] != '\0')
-    g_string_append_printf (text, "%s%s", text->len ? " · " : "", meters);
-  detail = gtk_label_new (text->str);
-  gtk_label_set_xalign (GTK_LABEL (detail), 1);
+  for (guint i = 0; i < N_ROW_LABELS; i++)
+    {
+      labels[i] = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (labels[i]), i == ROW_NAME || i == ROW_NUMBER ? 0 : 1);
+      gtk_label_set_single_line_mode (GTK_LABEL (labels[i]), TRUE);
+    }
+  gtk_label_set_ellipsize (GTK_LABEL (labels[ROW_NAME]), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (labels[ROW_NAME], TRUE);
+  gtk_widget_add_css_class (labels[ROW_NAME], "vp-result-name");
+  gtk_widget_add_css_class (labels[ROW_BALANCE], "vp-result-balance");
+  gtk_widget_add_css_class (labels[ROW_NUMBER], "monospace");
   /* The room first: meter addresses are what gets cut when the row is narrow. */
-  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (labels[ROW_DETAIL]), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (labels[ROW_DETAIL], "dim-label");
 
-  gtk_grid_attach (GTK_GRID (grid), name, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), balance, 1, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), number, 0, 1, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), detail, 1, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), labels[ROW_NAME], 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), labels[ROW_BALANCE], 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), labels[ROW_NUMBER], 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), labels[ROW_DETAIL], 1, 1, 1, 1);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   gtk_widget_set_margin_top (grid, 6);
   gtk_widget_set_margin_bottom (grid, 6);
   gtk_widget_set_margin_start (grid, 8);
   gtk_widget_set_margin_end (grid, 8);
+  g_object_set_data_full (G_OBJECT (grid), "vp-labels", labels, g_free);
   return grid;
 }
 
+static void
+account_row_set (GtkWidget         *grid,
+                 const VpSearchHit *hit)
+{
+  GtkWidget **labels = g_object_get_data (G_OBJECT (grid), "vp-labels");
+  g_autofree char *money = vp_ui_format_money (hit->balance);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (hit->room != NULL)
+    g_string_append (text, hit->room);
+  if (hit->status != VP_ACCOUNT_STATUS_OPEN)
+    g_string_append_printf (text, "%s%s", text->len ? " · " : "",
+                            vp_ui_account_status_label (hit->status));
+  if (hit->meters != NULL && hit->meters[0] != '\0')
+    g_string_append_printf (text, "%s%s", text->len ? " · " : "", hit->meters);
+
+  gtk_label_set_text (GTK_LABEL (labels[ROW_NAME]), hit->name);
+  gtk_label_set_text (GTK_LABEL (labels[ROW_BALANCE]), money);
+  gtk_label_set_text (GTK_LABEL (labels[ROW_NUMBER]), hit->number);
+  gtk_label_set_text (GTK_LABEL (labels[ROW_DETAIL]), text->str);
+  if (hit->balance <= 0)
+    gtk_widget_add_css_class (labels[ROW_BALANCE], "vp-balance-tripped");
+  else
+    gtk_widget_remove_css_class (labels[ROW_BALANCE], "vp-balance-tripped");
+}
+
+void
+vp_ui_account_list_fill (GtkListBox *list,
+                         GPtrArray  *hits)
+{
+  GtkListBoxRow *row;
+  guint n = hits != NULL ? hits->len : 0;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+
+  for (guint i = 0; i < n; i++)
+    {
+      row = gtk_list_box_get_row_at_index (list, i);
+      if (row == NULL)
+        {
+          gtk_list_box_append (list, account_row_new ());
+          row = gtk_list_box_get_row_at_index (list, i);
+        }
+      account_row_set (gtk_list_box_row_get_child (row), g_ptr_array_index (hits, i));
+    }
+  while ((row = gtk_list_box_get_row_at_index (list, n)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
 
 void
 vp_ui_account_info_free (gpointer data)
@@ -507,17 +546,6 @@ vp_ui_find_accounts_work (gpointer   data,
       g_ptr_array_add (hits, hit);
     }
   return hits;
-}
-
-void
-vp_ui_list_box_clear (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  g_return_if_fail (GTK_IS_LIST_BOX (list));
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
 }
 
 void

@@ -57,21 +57,15 @@ gpointer  vp_ui_run_finish       (GAsyncResult        *result,
  * gtk_widget_dispose_template() leaves it; unparent what is left. */
 void            vp_ui_unparent_children (GtkWidget      *widget);
 
-/* gtk_list_box_remove_all() is GTK 4.12. */
-void            vp_ui_list_box_clear   (GtkListBox      *list);
-
 /* Words for the model's enums, translated. */
 const char     *vp_ui_account_status_label (VpAccountStatus  status);
 const char     *vp_ui_account_mode_label   (VpAccountMode    mode);
 const char     *vp_ui_payment_method_label (VpPaymentMethod  method);
 
-/* One row of an account list: name and balance, number, room · status · meters. */
-GtkWidget      *vp_ui_account_row_new  (const char      *name,
-                                        const char      *number,
-                                        const char      *room,
-                                        const char      *meters,
-                                        VpAccountStatus  status,
-                                        gint64           balance);
+/* Shows @hits (VpSearchHit *, nullable) in @list, one row each: name and balance,
+ * number, room · status · meters. Rows already there are reused. */
+void            vp_ui_account_list_fill (GtkListBox     *list,
+                                         GPtrArray      *hits);
 
 /* Fills @box with one toggle button per payment method (cash first and active);
  * @toggled (widget @data) runs when the choice changes. */
