@@ -45,6 +45,8 @@ static const VpctlGroup groups[] = {
   { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
   { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
   { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },
+  { "import", vpctl_group_import, N_("Open accounts from a CSV file (dry run, all or nothing)") },
+  { "export", vpctl_group_export, N_("Write accounts to a CSV file in the import format") },
 };
 
 gboolean

@@ -117,5 +117,7 @@ int vpctl_group_reconcile (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_meter (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_water (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_import (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
+int vpctl_group_export (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 
 G_END_DECLS
