@@ -30,6 +30,7 @@ dir=devices
 pkgs=glib-2.0
 case "$target" in
   money) dir=model; codecs="vp-model-error.c vp-money.c" ;;
+  csv-import) dir=model; codecs="vp-model-error.c vp-import-csv.c" ;;
   link-uri)
     codecs="vp-device-error.c vp-link.c vp-link-serialport.c vp-link-termios.c vp-link-tcp.c"
     pkgs="gio-2.0 gio-unix-2.0 libserialport" ;;
