@@ -1251,9 +1251,10 @@ vp_ledger_verify (VpDatabase  *db,
   g_return_val_if_fail (db != NULL, FALSE);
 
   vp_database_lock (db);
-  /* One read transaction, so the checks see one consistent state while the counter
-   * keeps working. */
-  if (!vp_database_exec (db, "BEGIN", error))
+  /* One read transaction (a savepoint, so this also works inside the caller's
+   * transaction), so the checks see one consistent state while the counter keeps
+   * working. */
+  if (!vp_database_exec (db, "SAVEPOINT vp_read", error))
     goto out_unlocked;
 
   if (!verify_none (db,
@@ -1325,7 +1326,7 @@ vp_ledger_verify (VpDatabase  *db,
 
 out:
   g_clear_pointer (&stmt, sqlite3_reset);
-  vp_database_exec (db, "COMMIT", NULL);
+  vp_database_exec (db, "RELEASE vp_read", NULL);
 out_unlocked:
   vp_database_unlock (db);
   return ok;

@@ -386,12 +386,13 @@ vp_search_accounts (VpDatabase  *db,
   c.limit = CLAMP (limit, 1, MAX_LIMIT);
 
   vp_database_lock (db);
-  /* One read transaction: the list reflects one state of the file. */
-  ok = vp_database_exec (db, "BEGIN", error);
+  /* One read transaction (a savepoint, so a caller's open transaction is no
+   * obstacle): the list reflects one state of the file. */
+  ok = vp_database_exec (db, "SAVEPOINT vp_read", error);
   if (ok)
     {
       ok = run_sources (&c, q, error) && fill_details (&c, error);
-      vp_database_exec (db, "COMMIT", NULL);
+      vp_database_exec (db, "RELEASE vp_read", NULL);
     }
   vp_database_unlock (db);
   if (!ok)

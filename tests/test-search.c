@@ -200,6 +200,16 @@ test_search_details (Fixture       *f,
   hits = vp_search_accounts (f->db, f->technician, "王", -1, 50, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hits->len, ==, 2);
+
+  /* Searching (and verifying) also works inside a caller's transaction. */
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  g_assert_true (vp_database_begin (f->db, &error));
+  hits = vp_search_accounts (f->db, f->cashier, "王", -1, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hits->len, ==, 2);
+  g_assert_true (vp_ledger_verify (f->db, NULL, &error));
+  g_assert_no_error (error);
+  vp_database_rollback (f->db);
 }
 
 /* Demo data: every account is found by its number, its name and the last digits of
