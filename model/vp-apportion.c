@@ -44,19 +44,15 @@ typedef struct
 static const char * const basis_names[] = { "master", "master-minus-subs" };
 static const char * const method_names[] = { "ratio", "area", "consumption" };
 
-static gboolean
-enum_from_string (const char *const *names,
-                  guint              n_names,
-                  const char        *text,
-                  int               *out_value)
+int
+vp_site_enum_lookup (const char *const *names,
+                     guint              n_names,
+                     const char        *text)
 {
   for (guint i = 0; i < n_names; i++)
     if (g_strcmp0 (text, names[i]) == 0)
-      {
-        *out_value = (int) i;
-        return TRUE;
-      }
-  return FALSE;
+      return (int) i;
+  return -1;
 }
 
 const char *
@@ -70,10 +66,10 @@ gboolean
 vp_apportion_basis_from_string (const char       *text,
                                 VpApportionBasis *out_basis)
 {
-  int value;
+  int value = vp_site_enum_lookup (basis_names, G_N_ELEMENTS (basis_names), text);
 
   g_return_val_if_fail (out_basis != NULL, FALSE);
-  if (!enum_from_string (basis_names, G_N_ELEMENTS (basis_names), text, &value))
+  if (value < 0)
     return FALSE;
   *out_basis = value;
   return TRUE;
@@ -90,10 +86,10 @@ gboolean
 vp_apportion_method_from_string (const char        *text,
                                  VpApportionMethod *out_method)
 {
-  int value;
+  int value = vp_site_enum_lookup (method_names, G_N_ELEMENTS (method_names), text);
 
   g_return_val_if_fail (out_method != NULL, FALSE);
-  if (!enum_from_string (method_names, G_N_ELEMENTS (method_names), text, &value))
+  if (value < 0)
     return FALSE;
   *out_method = value;
   return TRUE;

@@ -93,6 +93,10 @@ gboolean    vp_site_account_use_locked      (VpDatabase         *db,
                                              gint64              to,
                                              gint64             *out_use,
                                              GError            **error);
+/* For model/ only: the index of @text in @names, -1 when absent. */
+int         vp_site_enum_lookup             (const char *const  *names,
+                                             guint               n_names,
+                                             const char         *text);
 /* "YYYY-MM" → local midnight of its first day and of the next month's (Unix seconds)
  * and the dates as "YYYY-MM-DD". INVALID_ARGUMENT for anything else. */
 gboolean    vp_site_month_range             (const char         *period,
