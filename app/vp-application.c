@@ -10,6 +10,7 @@
 #include "vp-commissioning-devices.h"
 #include "vp-context.h"
 #include "vp-database.h"
+#include "vp-model-error.h"
 #include "vp-window.h"
 
 struct _VpApplication
@@ -101,6 +102,25 @@ vp_application_open_database (VpApplication  *self,
   return vp_database_open (path, error);
 }
 
+/* A new database has nobody who could log in: say how to make the first admin rather
+ * than show a log-in no one can pass. */
+static gboolean
+vp_application_check_operators (VpDatabase  *db,
+                                GError     **error)
+{
+  gint64 count = 0;
+
+  if (!vp_operator_count (db, &count, error))
+    return FALSE;
+  if (count > 0)
+    return TRUE;
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+               _("The database %s has no operators yet. Create the first administrator with "
+                 "“vpctl --db %s db init”, or try Vendpoint with “vendpoint --demo”."),
+               vp_database_get_path (db), vp_database_get_path (db));
+  return FALSE;
+}
+
 static void
 vp_application_show_fatal (VpApplication *self,
                            const GError  *error)
@@ -136,6 +156,11 @@ vp_application_activate (GApplication *app)
             }
           /* First start of the demo: operators and accounts to play with. */
           if (self->demo && !vp_context_seed_demo (db, VP_APPLICATION_DEMO_ACCOUNTS, &error))
+            {
+              vp_application_show_fatal (self, error);
+              return;
+            }
+          if (!self->demo && !vp_application_check_operators (db, &error))
             {
               vp_application_show_fatal (self, error);
               return;
