@@ -1609,6 +1609,50 @@ link_job_free (LinkJob *job)
   g_free (job);
 }
 
+typedef struct
+{
+  gint64         meter_id;
+  VpMeterSample  sample;
+  gint64         station_time;
+} Fetched;
+
+/* Readings stored per transaction in a cycle. */
+#define BATCH_READINGS 50
+
+/* Stores the readings fetched so far in ONE transaction: one fsync for the batch, not
+ * one per meter. Each reading keeps its own savepoint (vp_database_begin() nests), so
+ * one that fails or is stale costs only itself. If the batch cannot commit, nothing
+ * of it was charged and the meters are simply read again next cycle: registers are
+ * cumulative, so no consumption is lost or charged twice. */
+static void
+store_batch (VpEngine *self,
+             LinkJob  *job,
+             GArray   *fetched)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (fetched->len == 0)
+    return;
+  if (!vp_database_begin (self->db, &error))
+    {
+      report_error (&job->report, error);
+      g_array_set_size (fetched, 0);
+      return;
+    }
+  for (guint i = 0; i < fetched->len; i++)
+    {
+      const Fetched *r = &g_array_index (fetched, Fetched, i);
+      g_autoptr(GError) local = NULL;
+
+      if (!store_reading (self, r->meter_id, &r->sample, r->station_time, &job->policy,
+                          NULL, &job->report, &local))
+        report_error (&job->report, local);
+    }
+  if (!vp_database_commit (self->db, &error))
+    report_error (&job->report, error);
+  g_array_set_size (fetched, 0);
+}
+
 /* One link's share of a cycle, on its own thread: commands, readings, commands. */
 static void
 link_worker (gpointer data,
@@ -1616,6 +1660,7 @@ link_worker (gpointer data,
 {
   LinkJob *job = data;
   VpEngine *self = job->engine;
+  g_autoptr(GArray) fetched = g_array_sized_new (FALSE, FALSE, sizeof (Fetched), BATCH_READINGS);
   gboolean link_up;
 
   job->report.links = 1;
@@ -1625,8 +1670,7 @@ link_worker (gpointer data,
     {
       MeterJob *meter = g_ptr_array_index (job->meters, i);
       g_autoptr(GError) error = NULL;
-      VpMeterSample sample;
-      gint64 station_time;
+      Fetched r = { meter->meter_id };
 
       job->report.meters++;
       meter->target.link = job->link;
@@ -1646,7 +1690,7 @@ link_worker (gpointer data,
           continue;
         }
 
-      if (!vp_meter_gateway_read (self->gateway, &meter->target, &sample, job->cancellable, &error))
+      if (!vp_meter_gateway_read (self->gateway, &meter->target, &r.sample, job->cancellable, &error))
         {
           note_offline (self, meter->meter_id, meter->failures + 1, &job->policy, error, &job->report);
           if (g_error_matches (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_LINK_DOWN))
@@ -1654,11 +1698,12 @@ link_worker (gpointer data,
           continue;
         }
       job->report.read++;
-      station_time = engine_now (self);
-      if (!store_reading (self, meter->meter_id, &sample, station_time, &job->policy,
-                          NULL, &job->report, &error))
-        report_error (&job->report, error);
+      r.station_time = engine_now (self);
+      g_array_append_val (fetched, r);
+      if (fetched->len >= BATCH_READINGS)
+        store_batch (self, job, fetched);
     }
+  store_batch (self, job, fetched);
 
   if (link_up)
     send_link_commands (self, job->link, &job->policy, job->cancellable, &job->report);
