@@ -62,8 +62,9 @@ vp_commissioning_frame_to_string (const VpCommissioningFrame *frame)
   if (frame->hex == NULL || frame->hex[0] == '\0')
     return g_strdup_printf ("%s.%03d %-4s %s", clock, (int) (frame->time / 1000 % 1000),
                             direction, frame->description);
-  return g_strdup_printf ("%s.%03d %-4s %s\n%21s%s", clock, (int) (frame->time / 1000 % 1000),
-                          direction, frame->hex, "", frame->description);
+  /* The decoded line under the bytes, indented a little: it wraps in a narrow view. */
+  return g_strdup_printf ("%s.%03d %-4s %s\n    %s", clock, (int) (frame->time / 1000 % 1000),
+                          direction, frame->hex, frame->description);
 }
 
 GPtrArray *

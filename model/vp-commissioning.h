@@ -59,7 +59,8 @@ typedef void (*VpCommissioningFrameFunc) (const VpCommissioningFrame *frame,
 void vp_commissioning_port_free  (VpCommissioningPort  *port);
 void vp_commissioning_value_free (VpCommissioningValue *value);
 void vp_commissioning_frame_free (VpCommissioningFrame *frame);
-/* "18:22:01.123 TX 68 … 16  read 00010000", local time. */
+/* "18:22:01.123 TX   68 … 16" and, indented below, "dlt645 … read 00010000"; local
+ * time. Notes are one line. */
 char *vp_commissioning_frame_to_string (const VpCommissioningFrame *frame);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpCommissioningPort, vp_commissioning_port_free)

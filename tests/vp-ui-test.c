@@ -300,3 +300,62 @@ vp_ui_test_account (VpUiFixture *fixture,
   g_assert_no_error (error);
   return account;
 }
+
+void
+vp_ui_test_save_png (GtkWidget  *window,
+                     const char *lang,
+                     const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *build = g_getenv ("VP_BUILD_DIR");
+  g_autofree char *dir = g_build_filename (build != NULL ? build : ".", "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, lang);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  vp_ui_test_wait_drawn (GTK_WINDOW (window));
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("wrote %s (%d×%d)", path, width, height);
+}
+
+gboolean
+vp_ui_test_in_language (const char *lang)
+{
+  g_autofree char *saved = NULL;
+  gboolean available;
+
+  /* GLib decides once per process whether to translate (_g_dgettext_should_translate),
+   * so a language other than English gets a subprocess with its locale. */
+  if (g_str_equal (lang, "en") || g_test_subprocess ())
+    return TRUE;
+
+  saved = g_strdup (setlocale (LC_ALL, NULL));
+  available = setlocale (LC_ALL, "zh_CN.UTF-8") != NULL;
+  setlocale (LC_ALL, saved);
+  if (!available)
+    {
+      g_test_skip ("the zh_CN.UTF-8 locale is not installed (.ci/install-deps makes it)");
+      return FALSE;
+    }
+  g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  return FALSE;
+}

@@ -54,4 +54,13 @@ void         vp_ui_test_type         (GtkEditable  *editable,
 VpAccount   *vp_ui_test_account      (VpUiFixture  *fixture,
                                       const char   *number);
 
+/* Draws @window and writes it to BUILD_DIR/screenshots/@name-@lang.png. */
+void         vp_ui_test_save_png     (GtkWidget    *window,
+                                      const char   *lang,
+                                      const char   *name);
+/* TRUE when this process shows @lang ("en", "zh_CN") and should take the pictures;
+ * for another language it runs the test in a subprocess with that locale (or skips
+ * when the locale is not installed) and returns FALSE. */
+gboolean     vp_ui_test_in_language  (const char   *lang);
+
 G_END_DECLS

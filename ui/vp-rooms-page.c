@@ -300,6 +300,7 @@ vp_rooms_page_fill_buildings (VpRoomsPage *self)
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) buildings = NULL;
   g_autoptr(GtkStringList) list = NULL;
+  gboolean first_time = self->buildings == NULL;
   guint selected = 0;
 
   for (guint i = 0; i < self->rooms->len; i++)
@@ -323,6 +324,13 @@ vp_rooms_page_fill_buildings (VpRoomsPage *self)
         selected = i + 1;
     }
   g_ptr_array_add (items, NULL);
+  /* A big site opens on its first building: thousands of tiles help nobody. */
+  if (first_time && self->rooms->len > VP_ROOMS_PAGE_ALL_LIMIT && buildings[0] != NULL)
+    {
+      selected = 1;
+      g_free (self->building);
+      self->building = g_strdup (buildings[0]);
+    }
   g_strfreev (self->buildings);
   self->buildings = g_steal_pointer (&buildings);
 

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (VpRoomsPage, vp_rooms_page, VP, ROOMS_PAGE, GtkWidget)
 /* While shown, the page reads the rooms again this often (the engine's cycles write
  * meanwhile); vp_rooms_page_set_interval() changes it. */
 #define VP_ROOMS_PAGE_DEFAULT_INTERVAL_MS 5000
+/* With more rooms than this the page opens on the first building, not all of them. */
+#define VP_ROOMS_PAGE_ALL_LIMIT 100
 
 GtkWidget       *vp_rooms_page_new           (VpContext   *context);
 /* Reads the rooms again now (in a worker thread). */
