@@ -271,6 +271,45 @@ vp_site_month_range (const char  *period,
   return TRUE;
 }
 
+gboolean
+vp_site_parse_date (const char  *text,
+                    GDate       *out_date,
+                    GError     **error)
+{
+  unsigned y, m, d;
+  char end;
+
+  g_date_clear (out_date, 1);
+  if (text != NULL && strlen (text) == 10
+      && sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) == 3
+      && g_date_valid_dmy (d, m, y))
+    {
+      g_date_set_dmy (out_date, d, m, y);
+      return TRUE;
+    }
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-25"),
+               text != NULL ? text : "");
+  return FALSE;
+}
+
+char *
+vp_site_date_text (const GDate *date)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+gint64
+vp_site_date_midnight (const GDate *date)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_local (g_date_get_year (date),
+                                                   g_date_get_month (date),
+                                                   g_date_get_day (date), 0, 0, 0);
+
+  return g_date_time_to_unix (dt);
+}
+
 static void
 group_clear (Group *group)
 {

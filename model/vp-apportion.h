@@ -106,6 +106,14 @@ gboolean    vp_site_month_range             (const char         *period,
                                              char              **out_next_first_day,
                                              GError            **error);
 
+/* For model/ only: "YYYY-MM-DD" → @out_date (INVALID_ARGUMENT for anything else, or
+ * a day that does not exist); the date as text; its local midnight in Unix seconds. */
+gboolean    vp_site_parse_date              (const char         *text,
+                                             GDate              *out_date,
+                                             GError            **error);
+char       *vp_site_date_text               (const GDate        *date);
+gint64      vp_site_date_midnight           (const GDate        *date);
+
 /* Creates group @name over the active meter at @master_address. ACCOUNT_MANAGE;
  * audited. @price: 0.0001 yuan per unit. EXISTS for a name taken. */
 gboolean    vp_apportion_add                (VpDatabase         *db,

@@ -1,7 +1,6 @@
 /* vp-fee.c: custom fee items (自定义收费) */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -130,45 +129,6 @@ vp_fee_due_date (VpFeeSchedule  schedule,
 }
 
 static gboolean
-parse_date (const char  *text,
-            GDate       *out_date,
-            GError     **error)
-{
-  unsigned y, m, d;
-  char end;
-
-  g_date_clear (out_date, 1);
-  if (text != NULL && strlen (text) == 10
-      && sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) == 3
-      && g_date_valid_dmy (d, m, y))
-    {
-      g_date_set_dmy (out_date, d, m, y);
-      return TRUE;
-    }
-  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-25"),
-               text != NULL ? text : "");
-  return FALSE;
-}
-
-static char *
-date_text (const GDate *date)
-{
-  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
-}
-
-static gint64
-date_midnight (const GDate *date)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_local (g_date_get_year (date),
-                                                   g_date_get_month (date),
-                                                   g_date_get_day (date), 0, 0, 0);
-
-  return g_date_time_to_unix (dt);
-}
-
-static gboolean
 add_locked (VpDatabase       *db,
             VpSession        *actor,
             const VpFeeSpec  *spec,
@@ -181,7 +141,7 @@ add_locked (VpDatabase       *db,
   g_autofree char *after = NULL;
   GDate start;
 
-  if (!parse_date (spec->start, &start, error))
+  if (!vp_site_parse_date (spec->start, &start, error))
     return FALSE;
   stmt = vp_database_prepare (db, "INSERT INTO fee_items (name, schedule, start_date, day, basis, "
                               "amount, charge, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -276,7 +236,7 @@ fee_from_row (sqlite3_stmt *stmt)
   fee->id = sqlite3_column_int64 (stmt, 0);
   fee->name = vp_model_column_dup (stmt, 1);
   vp_fee_schedule_from_string ((const char *) sqlite3_column_text (stmt, 2), &fee->schedule);
-  parse_date ((const char *) sqlite3_column_text (stmt, 3), &fee->start, NULL);
+  vp_site_parse_date ((const char *) sqlite3_column_text (stmt, 3), &fee->start, NULL);
   fee->day = sqlite3_column_int (stmt, 4);
   vp_fee_basis_from_string ((const char *) sqlite3_column_text (stmt, 5), &fee->basis);
   fee->amount = sqlite3_column_int64 (stmt, 6);
@@ -382,7 +342,7 @@ vp_fee_list (VpDatabase  *db,
 
       item->name = g_steal_pointer (&fee->name);
       item->schedule = fee->schedule;
-      item->start = date_text (&fee->start);
+      item->start = vp_site_date_text (&fee->start);
       item->day = fee->day;
       item->basis = fee->basis;
       item->amount = fee->amount;
@@ -431,8 +391,8 @@ fee_amount_locked (VpDatabase    *db,
           g_date_clear (&previous, 1);
           g_date_set_dmy (&previous, 1, 1, 1);
         }
-      if (!vp_site_account_use_locked (db, member->id, NULL, 0, date_midnight (&previous),
-                                       date_midnight (due), out_quantity, error))
+      if (!vp_site_account_use_locked (db, member->id, NULL, 0, vp_site_date_midnight (&previous),
+                                       vp_site_date_midnight (due), out_quantity, error))
         return FALSE;
       break;
     }
@@ -453,7 +413,7 @@ charge_one (VpDatabase    *db,
             GError       **error)
 {
   g_autoptr(VpCachedStmt) stmt = NULL;
-  g_autofree char *period = date_text (due);
+  g_autofree char *period = vp_site_date_text (due);
   g_autofree char *item = g_strdup_printf ("%s %s", fee->name, period);
   g_autofree char *now = vp_model_now ();
   g_autoptr(VpLedgerEntry) entry = NULL;
@@ -494,7 +454,7 @@ charge_one (VpDatabase    *db,
       if (!vp_fee_due_date (fee->schedule, &fee->start, fee->day, k + 1, &next)
           || fee->schedule == VP_FEE_ONCE)
         next = *due;
-      next_text = date_text (&next);
+      next_text = vp_site_date_text (&next);
       if (!vp_bill_insert_locked (db, member->id, "fee", item, period, next_text, amount,
                                   FALSE, "open", next_text, &bill_id, error))
         goto fail;
@@ -603,7 +563,7 @@ vp_fee_run_due (VpDatabase  *db,
     return FALSE;
   if (today != NULL)
     {
-      if (!parse_date (today, &limit, error))
+      if (!vp_site_parse_date (today, &limit, error))
         return FALSE;
     }
   else

@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include "vp-account.h"
 #include "vp-ledger.h"
 #include "vp-session.h"
 #include "vp-types.h"
@@ -93,6 +94,64 @@ gboolean    vp_bill_pay                (VpDatabase       *db,
                                         gint64            tendered,
                                         VpLedgerEntry   **out_entry,
                                         GError          **error);
+
+/* Open bills whose due date is before @today ("YYYY-MM-DD", NULL = today), oldest
+ * due first: the arrears list. ACCOUNT_VIEW. */
+GPtrArray  *vp_bill_list_overdue       (VpDatabase    *db,
+                                        VpSession     *actor,
+                                        const char    *today,
+                                        GError       **error);
+/* Writes @bills (VpBill *) as CSV (UTF-8 with a byte order mark for Excel) or as a
+ * PDF with one A5 page per bill, by the file name's extension (.csv / .pdf; anything
+ * else is INVALID_ARGUMENT). */
+gboolean    vp_bill_export             (GPtrArray     *bills,
+                                        const char    *path,
+                                        GError       **error);
+
+/* Settings of postpaid billing. */
+#define VP_POSTPAID_BILL_DAY_KEY       "postpaid.bill_day"        /* 1..28, default 1 */
+#define VP_POSTPAID_DUE_DAYS_KEY       "postpaid.due_days"        /* default 15 */
+#define VP_POSTPAID_TRIP_AFTER_KEY     "postpaid.trip_after_days" /* 0 = never (default) */
+
+/* Bill run for @period ("YYYY-MM"): the billing month ends on the "postpaid.bill_day"
+ * of that month and starts on the same day of the month before. Every postpaid
+ * account that is not closed gets a draft bill of the consumption the engine charged
+ * (readings with a station time in the period), in_balance, due "postpaid.due_days"
+ * after the end. Running a draft period again replaces its drafts (after meter
+ * corrections, say); a confirmed one is EXISTS. ACCOUNT_MANAGE; audited.
+ * @out_bills: (optional) how many drafts were made. */
+gboolean    vp_postpaid_bill_run       (VpDatabase    *db,
+                                        VpSession     *actor,
+                                        const char    *period,
+                                        guint         *out_bills,
+                                        GError       **error);
+/* The operator's review is done: the drafts of @period become open bills to pay.
+ * ACCOUNT_MANAGE; audited. NOT_FOUND when there is no run, EXISTS when confirmed. */
+gboolean    vp_postpaid_confirm        (VpDatabase    *db,
+                                        VpSession     *actor,
+                                        const char    *period,
+                                        guint         *out_bills,
+                                        GError       **error);
+/* For every overdue bill (vp_bill_list_overdue at @today): one reminder in the
+ * engine's outbox (Chinese and English, to the customer's phone), once per bill; and
+ * when "postpaid.trip_after_days" N > 0 and the bill is N or more days overdue, one
+ * trip through the engine's command queue (vp_engine_control), once per bill.
+ * Needs ACCOUNT_MANAGE, and METER_CONTROL for the trips. */
+gboolean    vp_postpaid_remind         (VpDatabase    *db,
+                                        VpSession     *actor,
+                                        const char    *today,
+                                        guint         *out_reminders,
+                                        guint         *out_trips,
+                                        GError       **error);
+/* Switches @account to @mode after settling it: leaving postpaid needs every bill
+ * paid and no debt in the balance (INVALID_ARGUMENT saying what is owed) — take the
+ * payment first; entering postpaid keeps the balance as a credit. ACCOUNT_MANAGE;
+ * audited. */
+gboolean    vp_postpaid_set_mode       (VpDatabase    *db,
+                                        VpSession     *actor,
+                                        const char    *account,
+                                        VpAccountMode  mode,
+                                        GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpBill, vp_bill_free)
 
