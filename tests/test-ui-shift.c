@@ -129,6 +129,12 @@ test_close_short (VpUiFixture   *fixture,
   /* The next cashier (or this one) sells only after opening a new shift. */
   topup (fixture, "cashier", 5000, VP_PAYMENT_CASH, VP_MODEL_ERROR, VP_MODEL_ERROR_NO_SHIFT);
 
+  /* Reports are a supervisor's: the cashier's Z report is refused, with a reason. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "shift.z-report", NULL));
+  vp_ui_test_wait (page_idle, page, "the refused Z report");
+  g_assert_null (vp_shift_page_get_z_report_path (page));
+  g_assert_nonnull (vp_shift_page_get_message (page));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -169,6 +175,34 @@ test_balanced (VpUiFixture   *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_z_report (VpUiFixture   *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *pdf = NULL;
+  gsize length = 0;
+  GtkWidget *window = gtk_window_new ();
+  VpShiftPage *page;
+
+  /* The admin's shift (fixture) with the customers' opening top-ups in it. */
+  vp_ui_test_login (fixture, "admin", VP_CONTEXT_DEMO_PASSWORD);
+  page = VP_SHIFT_PAGE (vp_shift_page_new (fixture->context));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  vp_ui_test_wait (page_idle, page, "the shift");
+  g_assert_cmpint (vp_shift_page_get_current (page)->topups, ==, 51000);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "shift.z-report", NULL));
+  vp_ui_test_wait (page_idle, page, "the Z report");
+  g_assert_nonnull (vp_shift_page_get_z_report_path (page));
+  g_assert_true (g_file_get_contents (vp_shift_page_get_z_report_path (page), &pdf, &length,
+                                      NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (pdf, "%PDF"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +212,8 @@ main (int   argc,
 
   g_test_add ("/vp/ui/shift/close-short", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_close_short, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/shift/z-report", VpUiFixture, NULL, vp_ui_fixture_setup,
+              test_z_report, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/shift/balanced", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_balanced, vp_ui_fixture_teardown);
 

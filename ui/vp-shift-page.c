@@ -8,9 +8,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "vp-approval-dialog.h"
+#include "vp-database.h"
+#include "vp-report.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
 #include "vp-shift-page.h"
@@ -30,6 +35,7 @@ struct _VpShiftPage
   guint           serial;
   gboolean        busy;
   GtkWindow      *dialog;        /* weak */
+  char           *z_path;        /* PDF of the last Z report */
   GtkSpinButton  *counts[VP_SHIFT_PAGE_N_DENOMINATIONS];
 
   GtkLabel       *message_label;
@@ -42,6 +48,7 @@ struct _VpShiftPage
   GtkLabel       *counted_label;
   GtkLabel       *over_short_label;
   GtkSpinner     *spinner;
+  GtkWidget      *z_button;
 };
 
 G_DEFINE_FINAL_TYPE (VpShiftPage, vp_shift_page, GTK_TYPE_WIDGET)
@@ -62,6 +69,8 @@ vp_shift_page_set_busy (VpShiftPage *self,
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shift.open", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shift.close", !busy && self->current != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shift.z-report",
+                                 !busy && (self->current != NULL || self->closed != NULL));
 }
 
 /* Summary -------------------------------------------------------------------- */
@@ -183,6 +192,8 @@ vp_shift_page_show (VpShiftPage *self)
   gtk_widget_set_visible (self->open_box, can && self->current == NULL);
   gtk_widget_set_visible (self->current_box, can && (self->current != NULL || self->closed != NULL));
   gtk_widget_set_visible (self->count_box, self->current != NULL);
+  /* The Z report is a report: roles that may read reports get it. */
+  gtk_widget_set_visible (self->z_button, vp_context_can (self->context, VP_PERM_REPORTS));
   summary_fill (self, self->current != NULL ? self->current : self->closed);
   vp_shift_page_update_count (self);
   vp_shift_page_set_busy (self, self->busy);
@@ -444,6 +455,148 @@ refresh_action (GtkWidget  *widget,
   vp_shift_page_refresh (VP_SHIFT_PAGE (widget));
 }
 
+/* Z report ------------------------------------------------------------------- */
+
+typedef struct
+{
+  char       *path;
+  VpDocument *document;   /* for the printer; NULL when only the PDF is wanted */
+} ZReport;
+
+static void
+z_report_free (gpointer data)
+{
+  ZReport *z = data;
+
+  g_free (z->path);
+  g_clear_pointer (&z->document, vp_document_free);
+  g_free (z);
+}
+
+/* The model's "shift-z" report of shift call->amount, saved as a PDF beside the
+ * database (reports/shift-ID-z.pdf); kept for the printer when call->approver. */
+static gpointer
+z_report_work (gpointer   data,
+               GError   **error)
+{
+  VpUiCall *call = data;
+  g_autofree char *db_dir = g_path_get_dirname (vp_database_get_path (call->db));
+  g_autofree char *dir = g_build_filename (db_dir, "reports", NULL);
+  g_autofree char *file = g_strdup_printf ("shift-%" G_GINT64_FORMAT "-z.pdf", call->amount);
+  g_autoptr(VpReportTable) table = NULL;
+  g_autoptr(VpDocument) document = NULL;
+  VpReportParams params;
+  ZReport *z;
+
+  vp_report_params_init (&params);
+  params.shift_id = call->amount;
+  table = vp_report_run (call->db, call->session, "shift-z", &params, error);
+  vp_report_params_clear (&params);
+  if (table == NULL || (document = vp_report_build (table, error)) == NULL)
+    return NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the report folder %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+
+  z = g_new0 (ZReport, 1);
+  z->path = g_build_filename (dir, file, NULL);
+  if (!vp_document_save_pdf (document, _("Shift summary (Z report)"), z->path, error))
+    {
+      z_report_free (z);
+      return NULL;
+    }
+  if (call->approver)
+    z->document = g_steal_pointer (&document);
+  return z;
+}
+
+static void
+z_draw_page_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                int                page,
+                VpDocument        *document)
+{
+  vp_document_render_page (document, page, gtk_print_context_get_cairo_context (context));
+}
+
+static void
+vp_shift_page_print (VpShiftPage *self,
+                     ZReport     *z)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  VpDocument *document = g_steal_pointer (&z->document);
+
+  /* A4 pages laid out by the report itself: no scaling, no extra margins. */
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_n_pages (operation, vp_document_get_n_pages (document));
+  gtk_print_operation_set_job_name (operation, _("Shift summary (Z report)"));
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_object_set_data_full (G_OBJECT (operation), "vp-document", document,
+                          (GDestroyNotify) vp_document_free);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (z_draw_page_cb), document);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autofree char *message = g_strdup_printf (_("The printer did not take the report: %s"),
+                                                  error->message);
+      vp_ui_show_error (self->message_label, message);
+    }
+}
+
+static void
+z_report_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VpShiftPage *self = VP_SHIFT_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  ZReport *z = vp_ui_run_finish (result, &error);
+
+  vp_shift_page_set_busy (self, FALSE);
+  if (z == NULL)
+    {
+      vp_ui_show_error (self->message_label, error->message);
+      return;
+    }
+  g_free (self->z_path);
+  self->z_path = g_strdup (z->path);
+  {
+    g_autofree char *message = g_strdup_printf (_("Z report saved as %s."), z->path);
+    vp_ui_show_message (self->message_label, message, FALSE);
+  }
+  if (z->document != NULL)
+    vp_shift_page_print (self, z);
+  z_report_free (z);
+}
+
+static void
+z_report_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VpShiftPage *self = VP_SHIFT_PAGE (widget);
+  const VpShift *shift = self->current != NULL ? self->current : self->closed;
+  VpUiCall *call;
+
+  if (shift == NULL || (call = vp_ui_call_new (self->context, NULL)) == NULL)
+    return;
+  call->amount = shift->id;
+  /* The counter's printing setting decides for reports too. */
+  call->approver = vp_context_get_print_receipts (self->context);
+  vp_shift_page_set_busy (self, TRUE);
+  vp_ui_run_async (self, NULL, z_report_work, call, vp_ui_call_free, z_report_free, z_report_cb,
+                   NULL);
+}
+
 /* Object --------------------------------------------------------------------- */
 
 static void
@@ -496,6 +649,7 @@ vp_shift_page_finalize (GObject *object)
 
   g_clear_pointer (&self->current, vp_shift_free);
   g_clear_pointer (&self->closed, vp_shift_free);
+  g_clear_pointer (&self->z_path, g_free);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (vp_shift_page_parent_class)->finalize (object);
@@ -570,10 +724,12 @@ vp_shift_page_class_init (VpShiftPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VpShiftPage, counted_label);
   gtk_widget_class_bind_template_child (widget_class, VpShiftPage, over_short_label);
   gtk_widget_class_bind_template_child (widget_class, VpShiftPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VpShiftPage, z_button);
 
   gtk_widget_class_install_action (widget_class, "shift.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "shift.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "shift.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "shift.z-report", NULL, z_report_action);
 }
 
 static void
@@ -685,6 +841,14 @@ vp_shift_page_get_message (VpShiftPage *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
     return NULL;
   return gtk_label_get_text (self->message_label);
+}
+
+const char *
+vp_shift_page_get_z_report_path (VpShiftPage *self)
+{
+  g_return_val_if_fail (VP_IS_SHIFT_PAGE (self), NULL);
+
+  return self->z_path;
 }
 
 GtkWindow *

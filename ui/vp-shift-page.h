@@ -33,6 +33,8 @@ gint64         vp_shift_page_get_counted    (VpShiftPage *self);
 /* "Short by ¥20.00" / "Over by …" / "Balanced", as shown. */
 const char    *vp_shift_page_get_over_short_text (VpShiftPage *self);
 const char    *vp_shift_page_get_message    (VpShiftPage *self);
+/* The PDF the last Z report was saved to (reports/ beside the database), else NULL. */
+const char    *vp_shift_page_get_z_report_path (VpShiftPage *self);
 /* The supervisor dialog while one is shown, else NULL. */
 GtkWindow     *vp_shift_page_get_dialog     (VpShiftPage *self);
 
