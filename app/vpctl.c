@@ -45,6 +45,9 @@ static const VpctlGroup groups[] = {
   { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
   { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
   { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },
+  { "fee", vpctl_group_fee, N_("Fee items (物业费, 租金 …) and charging what is due") },
+  { "apportion", vpctl_group_apportion, N_("Share a master meter's consumption (公摊)") },
+  { "bill", vpctl_group_bill, N_("Postpaid bill runs, bills paid at the counter, arrears") },
   { "import", vpctl_group_import, N_("Open accounts from a CSV file (dry run, all or nothing)") },
   { "export", vpctl_group_export, N_("Write accounts to a CSV file in the import format") },
 };
