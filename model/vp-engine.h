@@ -5,12 +5,15 @@
  *   not closed through the VpMeterGateway: one worker thread per link, meters of a
  *   link one at a time, links in parallel. Each link first sends its pending commands,
  *   then reads its meters, then sends what the readings queued.
- * - Each reading is stored and charged in ONE transaction (BEGIN IMMEDIATE): the
- *   meter's last charged reading is re-read inside it, so two processes running cycles
- *   on the same file never charge an interval twice (a reading older than the last
- *   charged one is "stale" and dropped; the same meter time and register cannot be
- *   stored twice). The charge is a ledger row of kind charge (vp_ledger_charge) with
- *   the consumption and the bill lines; the sub-fen carry is kept per meter.
+ * - Each reading is stored and charged together, all or nothing: its own transaction
+ *   (BEGIN IMMEDIATE) from vp_engine_store_reading(), a savepoint inside a batch of up
+ *   to 50 readings of one link in a cycle (one fsync per batch; a batch that cannot
+ *   commit is simply read again next cycle). The meter's last charged reading is
+ *   re-read inside the write lock, so two processes running cycles on the same file
+ *   never charge an interval twice (a reading older than the last charged one is
+ *   "stale" and dropped; the same meter time and register cannot be stored twice).
+ *   The charge is a ledger row of kind charge (vp_ledger_charge) with the consumption
+ *   and the bill lines; the sub-fen carry is kept per meter.
  * - After each charge the account's thresholds are evaluated in the same transaction:
  *   crossing alarm 1, alarm 2 or trip downwards stores one alarm and one outbox message
  *   (Chinese and English) per threshold; the level rises back only when the balance is
