@@ -243,6 +243,76 @@ test_topup (VpUiFixture   *fixture,
   }
 }
 
+/* Enter: GTK activates the focused widget (an entry activates its window's default). */
+static void
+press_enter (GtkWindow *window)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  g_assert_nonnull (focus);
+  if (GTK_IS_TEXT (focus))
+    g_signal_emit_by_name (focus, "activate");
+  else
+    g_assert_true (gtk_widget_activate (focus));
+}
+
+static gboolean
+step_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return !vp_topup_dialog_get_busy (args[0]) &&
+         g_str_equal (vp_topup_dialog_get_step (args[0]), args[1]);
+}
+
+static void
+wait_step (VpTopupDialog *dialog,
+           const char    *step)
+{
+  gpointer args[2] = { dialog, (gpointer) step };
+
+  vp_ui_test_wait (step_is, args, step);
+}
+
+static gboolean
+is_destroyed (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_keyboard_topup (VpUiFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(VpAccount) account = NULL;
+  VpTopupDialog *topup;
+  GtkWindow *shift;
+  VpCounterPage *page;
+
+  /* F2, type, Enter; F5; Enter on the shift's float; amount, Enter, Enter, Enter. */
+  page = login_and_pick (fixture, "cashier", "李雷", fixture->li_lei);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "topup", NULL);
+  shift = wait_dialog (page, VP_TYPE_SHIFT_DIALOG);
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (shift),
+                                         GTK_WIDGET (vp_shift_dialog_get_float (VP_SHIFT_DIALOG (shift)))));
+  press_enter (shift);
+
+  topup = VP_TOPUP_DIALOG (wait_dialog (page, VP_TYPE_TOPUP_DIALOG));
+  g_object_add_weak_pointer (G_OBJECT (topup), (gpointer *) &topup);
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (topup)),
+                                         GTK_WIDGET (vp_topup_dialog_get_amount (topup))));
+  vp_ui_test_type (vp_topup_dialog_get_amount (topup), "80");
+  press_enter (GTK_WINDOW (topup));
+  wait_step (topup, "confirm");
+  press_enter (GTK_WINDOW (topup));
+  wait_step (topup, "done");
+  press_enter (GTK_WINDOW (topup));
+  vp_ui_test_wait (is_destroyed, &topup, "the closed top-up dialog");
+
+  account = vp_ui_test_account (fixture, fixture->li_lei);
+  g_assert_cmpint (account->balance, ==, 9000);
+}
+
 static gboolean
 refund_settled (gpointer data)
 {
@@ -370,6 +440,8 @@ main (int   argc,
               vp_ui_fixture_setup, test_low_balance_is_red, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/topup", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_topup, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/counter/keyboard-topup", VpUiFixture, NULL,
+              vp_ui_fixture_setup, test_keyboard_topup, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/refund-approval", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_refund_with_approval, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/reverse", VpUiFixture, NULL,
