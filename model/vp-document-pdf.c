@@ -69,19 +69,81 @@ set_pdf_error (const PdfStatus  *status,
                reason, (guint) status->error_no, (guint) status->detail_no, font_file);
 }
 
+/* What the page's graphics state already holds, so that each operator is written only
+ * when its value changes: a report page has hundreds of cells in one font, size and
+ * colour, and every redundant operator costs libharu number formatting and the
+ * compressor bytes. Text items in a row share one text object (BT…ET); colour, line
+ * width, font and rendering mode are graphics state (ISO 32000-1 8.4, 9.3), so they
+ * stay valid inside and between text objects for the whole page. */
+typedef struct
+{
+  HPDF_Page               page;
+  HPDF_Font               font;
+  double                  height;
+  gboolean                in_text;
+  double                  font_size;     /* 0: not set on this page yet */
+  guint32                 fill;          /* VP_COLOR_NONE: not set on this page yet */
+  guint32                 stroke;
+  double                  line_width;    /* < 0: not set on this page yet */
+  HPDF_TextRenderingMode  mode;
+} PdfPen;
+
 static void
-set_rgb (HPDF_Page page,
-         guint32   color,
-         gboolean  stroke)
+pen_start_page (PdfPen    *pen,
+                HPDF_Page  page,
+                double     height)
+{
+  pen->page = page;
+  pen->height = height;
+  pen->in_text = FALSE;
+  pen->font_size = 0;
+  pen->fill = VP_COLOR_NONE;
+  pen->stroke = VP_COLOR_NONE;
+  pen->line_width = -1;
+  pen->mode = HPDF_FILL;   /* the PDF default (Tr 0) */
+}
+
+static void
+pen_set_rgb (PdfPen   *pen,
+             guint32   color,
+             gboolean  stroke)
 {
   HPDF_REAL r = ((color >> 16) & 0xFF) / 255.0f;
   HPDF_REAL g = ((color >> 8) & 0xFF) / 255.0f;
   HPDF_REAL b = (color & 0xFF) / 255.0f;
 
-  if (stroke)
-    HPDF_Page_SetRGBStroke (page, r, g, b);
-  else
-    HPDF_Page_SetRGBFill (page, r, g, b);
+  if (stroke && pen->stroke != color)
+    {
+      HPDF_Page_SetRGBStroke (pen->page, r, g, b);
+      pen->stroke = color;
+    }
+  else if (!stroke && pen->fill != color)
+    {
+      HPDF_Page_SetRGBFill (pen->page, r, g, b);
+      pen->fill = color;
+    }
+}
+
+static void
+pen_set_line_width (PdfPen *pen,
+                    double  width)
+{
+  if (pen->line_width != width)
+    {
+      HPDF_Page_SetLineWidth (pen->page, width);
+      pen->line_width = width;
+    }
+}
+
+/* Path operators are not allowed inside a text object: close it before any. */
+static void
+pen_end_text (PdfPen *pen)
+{
+  if (pen->in_text)
+    {
+      HPDF_Page_EndText (pen->page);
+      pen->in_text = FALSE;
+    }
 }
 
 typedef struct
@@ -105,59 +167,74 @@ draw_module_run (guint    row,
 }
 
 static void
-draw_text (HPDF_Page             page,
-           HPDF_Font             font,
-           double                height,
+draw_text (PdfPen               *pen,
            const VpDocumentItem *item)
 {
-  HPDF_Page_BeginText (page);
-  HPDF_Page_SetFontAndSize (page, font, item->size);
-  set_rgb (page, item->color, FALSE);
+  HPDF_TextRenderingMode mode = HPDF_FILL;
+
+  if (!pen->in_text)
+    {
+      HPDF_Page_BeginText (pen->page);
+      pen->in_text = TRUE;
+    }
+  if (pen->font_size != item->size)
+    {
+      HPDF_Page_SetFontAndSize (pen->page, pen->font, item->size);
+      pen->font_size = item->size;
+    }
+  pen_set_rgb (pen, item->color, FALSE);
   if (item->weight == VP_TEXT_BOLD)
     {
       /* The font has no bold face: thicken the outlines, which keeps the advances. */
-      set_rgb (page, item->color, TRUE);
-      HPDF_Page_SetLineWidth (page, item->size * 0.04);
-      HPDF_Page_SetTextRenderingMode (page, HPDF_FILL_THEN_STROKE);
+      pen_set_rgb (pen, item->color, TRUE);
+      pen_set_line_width (pen, item->size * 0.04);
+      mode = HPDF_FILL_THEN_STROKE;
     }
-  else
-    HPDF_Page_SetTextRenderingMode (page, HPDF_FILL);
-  HPDF_Page_TextOut (page, item->x, height - item->baseline, item->text);
-  HPDF_Page_EndText (page);
+  if (pen->mode != mode)
+    {
+      HPDF_Page_SetTextRenderingMode (pen->page, mode);
+      pen->mode = mode;
+    }
+  HPDF_Page_TextOut (pen->page, item->x, pen->height - item->baseline, item->text);
 }
 
 static void
-draw_item (HPDF_Page             page,
-           HPDF_Font             font,
-           double                height,
+draw_item (PdfPen               *pen,
            const VpDocumentItem *item)
 {
   static const HPDF_UINT16 dash[] = { 3, 2 };
+  HPDF_Page page = pen->page;
+  double height = pen->height;
 
+  if (item->kind == VP_DOCUMENT_ITEM_TEXT)
+    {
+      draw_text (pen, item);
+      return;
+    }
+
+  pen_end_text (pen);
   switch (item->kind)
     {
-    case VP_DOCUMENT_ITEM_TEXT:
-      draw_text (page, font, height, item);
-      break;
-
     case VP_DOCUMENT_ITEM_LINE:
-      set_rgb (page, item->color, TRUE);
-      HPDF_Page_SetLineWidth (page, item->line_width);
-      HPDF_Page_SetDash (page, item->dashed ? dash : NULL, item->dashed ? 2 : 0, 0);
+      pen_set_rgb (pen, item->color, TRUE);
+      pen_set_line_width (pen, item->line_width);
+      if (item->dashed)
+        HPDF_Page_SetDash (page, dash, 2, 0);
       HPDF_Page_MoveTo (page, item->x1, height - item->y1);
       HPDF_Page_LineTo (page, item->x2, height - item->y2);
       HPDF_Page_Stroke (page);
-      HPDF_Page_SetDash (page, NULL, 0, 0);
+      if (item->dashed)
+        HPDF_Page_SetDash (page, NULL, 0, 0);
       break;
 
     case VP_DOCUMENT_ITEM_RECT:
       /* Colours first: PDF forbids changing them while a path is being built. */
       if (item->fill != VP_COLOR_NONE)
-        set_rgb (page, item->fill, FALSE);
+        pen_set_rgb (pen, item->fill, FALSE);
       if (item->line_width > 0)
         {
-          set_rgb (page, item->color, TRUE);
-          HPDF_Page_SetLineWidth (page, item->line_width);
+          pen_set_rgb (pen, item->color, TRUE);
+          pen_set_line_width (pen, item->line_width);
         }
       HPDF_Page_Rectangle (page, item->x, height - item->y - item->height,
                            item->width, item->height);
@@ -172,8 +249,8 @@ draw_item (HPDF_Page             page,
       break;
 
     case VP_DOCUMENT_ITEM_POLYLINE:
-      set_rgb (page, item->color, TRUE);
-      HPDF_Page_SetLineWidth (page, item->line_width);
+      pen_set_rgb (pen, item->color, TRUE);
+      pen_set_line_width (pen, item->line_width);
       HPDF_Page_SetLineJoin (page, HPDF_ROUND_JOIN);
       HPDF_Page_MoveTo (page, item->points[0], height - item->points[1]);
       for (guint i = 1; i < item->n_points; i++)
@@ -185,12 +262,13 @@ draw_item (HPDF_Page             page,
       {
         ModuleRunContext ctx = { page, height, item };
 
-        set_rgb (page, item->color, FALSE);
+        pen_set_rgb (pen, item->color, FALSE);
         vp_document_item_foreach_module_run (item, draw_module_run, &ctx);
         HPDF_Page_Fill (page);
       }
       break;
 
+    case VP_DOCUMENT_ITEM_TEXT:
     default:
       g_assert_not_reached ();
     }
@@ -210,6 +288,7 @@ vp_document_to_pdf (VpDocument  *self,
                     GError     **error)
 {
   PdfStatus status = { HPDF_OK, 0 };
+  PdfPen pen = { 0 };
   HPDF_Doc pdf;
   HPDF_Font font = NULL;
   const char *font_name;
@@ -249,6 +328,7 @@ vp_document_to_pdf (VpDocument  *self,
   if (font_name != NULL && status.error_no == HPDF_OK)
     font = HPDF_GetFont (pdf, font_name, "UTF-8");
 
+  pen.font = font;
   for (guint p = 0; p < n_pages && font != NULL && status.error_no == HPDF_OK; p++)
     {
       HPDF_Page page = HPDF_AddPage (pdf);
@@ -260,9 +340,11 @@ vp_document_to_pdf (VpDocument  *self,
       HPDF_Page_SetWidth (page, width);
       HPDF_Page_SetHeight (page, height);
 
+      pen_start_page (&pen, page, height);
       items = vp_document_get_items (self, p, &n_items);
       for (guint i = 0; i < n_items && status.error_no == HPDF_OK; i++)
-        draw_item (page, font, height, &items[i]);
+        draw_item (&pen, &items[i]);
+      pen_end_text (&pen);
     }
 
   if (status.error_no == HPDF_OK)
