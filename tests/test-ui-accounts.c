@@ -5,6 +5,7 @@
 #include "vp-accounts-page.h"
 #include "vp-customer-form.h"
 #include "vp-search.h"
+#include "vp-shift-dialog.h"
 #include "vp-transfer-dialog.h"
 #include "vp-ui-test.h"
 
@@ -143,6 +144,14 @@ wait_card (VpAccountsPage  *page,
   vp_ui_test_wait (card_is, args, what);
 }
 
+static gboolean
+shift_asked (gpointer data)
+{
+  GtkWindow *dialog = vp_accounts_page_get_dialog (data);
+
+  return dialog != NULL && VP_IS_SHIFT_DIALOG (dialog);
+}
+
 static void
 test_life_cycle (VpUiFixture   *fixture,
                  gconstpointer  data)
@@ -152,8 +161,8 @@ test_life_cycle (VpUiFixture   *fixture,
   VpAccountsPage *page;
   GtkWindow *question;
 
-  /* The admin: the fixture opened their shift, which the closing refund needs. */
-  page = show_accounts (fixture, "admin");
+  /* The supervisor has no shift yet; closing with money left asks for one. */
+  page = show_accounts (fixture, "supervisor");
   gtk_editable_set_text (vp_accounts_page_get_search (page), "李雷");
   vp_ui_test_wait (page_idle, page, "the search");
   g_assert_cmpuint (vp_accounts_page_get_n_results (page), ==, 1);
@@ -183,6 +192,8 @@ test_life_cycle (VpUiFixture   *fixture,
   question = vp_accounts_page_get_dialog (page);
   g_assert_true (GTK_IS_DIALOG (question));
   gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  vp_ui_test_wait (shift_asked, page, "the shift dialog");
+  gtk_widget_activate_action (GTK_WIDGET (vp_accounts_page_get_dialog (page)), "shift.open", NULL);
   wait_card (page, fixture->li_lei, VP_ACCOUNT_STATUS_CLOSED);
   after = vp_ui_test_account (fixture, fixture->li_lei);
   g_assert_cmpint (after->balance, ==, 0);

@@ -16,6 +16,7 @@
 #include "vp-customer-card.h"
 #include "vp-model-error.h"
 #include "vp-search.h"
+#include "vp-shift-dialog.h"
 #include "vp-transfer-dialog.h"
 #include "vp-ui.h"
 
@@ -372,6 +373,7 @@ close_work (gpointer   data,
 
 static void vp_accounts_page_close (VpAccountsPage *self,
                                     gint64          approver);
+static void close_confirmed_cb     (VpAccountsPage *self);
 
 static void
 close_approved_cb (VpAccountsPage *self,
@@ -399,6 +401,16 @@ close_cb (GObject      *object,
           dialog = GTK_WINDOW (vp_approval_dialog_new (self->context, VP_PERM_APPROVE,
                                                        error->message));
           g_signal_connect_object (dialog, "approved", G_CALLBACK (close_approved_cb), self,
+                                   G_CONNECT_SWAPPED);
+          vp_accounts_page_present (self, dialog);
+          return;
+        }
+      if (g_error_matches (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NO_SHIFT))
+        {
+          /* The settlement pays money out: open a shift, then close the account. */
+          GtkWindow *dialog = GTK_WINDOW (vp_shift_dialog_new (self->context));
+
+          g_signal_connect_object (dialog, "opened", G_CALLBACK (close_confirmed_cb), self,
                                    G_CONNECT_SWAPPED);
           vp_accounts_page_present (self, dialog);
           return;
