@@ -158,7 +158,8 @@ gboolean              vp_commissioning_read_supply     (VpCommissioning         
                                                         VpSupplyState            *out_supply,
                                                         GCancellable             *cancellable,
                                                         GError                  **error);
-/* Calls @func in @context for every frame logged from now on; returns an id > 0. */
+/* Calls @func in @context for every frame logged from now on; returns an id > 0.
+ * @context NULL: synchronously in the thread that logs (a link's worker). */
 guint                 vp_commissioning_add_listener    (VpCommissioning          *self,
                                                         GMainContext             *context,
                                                         VpCommissioningFrameFunc  func,

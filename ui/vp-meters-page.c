@@ -474,6 +474,10 @@ frame_cb (const VpCommissioningFrame *frame,
   GtkTextIter end;
   GtkAdjustment *adj;
 
+  /* Frames are logged by link worker threads: they must reach us through the main
+   * loop (the tests run with fatal criticals, so a wrong context fails them). */
+  g_return_if_fail (g_main_context_is_owner (g_main_context_default ()));
+
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, line, -1);
   gtk_text_buffer_insert (buffer, &end, "\n", 1);
@@ -624,9 +628,12 @@ vp_meters_page_constructed (GObject *object)
   self->commissioning = vp_context_get_commissioning (self->context);
   if (self->commissioning != NULL)
     {
+      /* Not g_main_context_get_thread_default(): NULL there would mean "call in the
+       * link's worker thread", and GTK must only be touched from this one. */
+      g_autoptr(GMainContext) main_context = g_main_context_ref_thread_default ();
+
       g_object_ref (self->commissioning);
-      self->listener = vp_commissioning_add_listener (self->commissioning,
-                                                      g_main_context_get_thread_default (),
+      self->listener = vp_commissioning_add_listener (self->commissioning, main_context,
                                                       frame_cb, self, NULL);
       refresh_ports_action (GTK_WIDGET (self), NULL, NULL);
     }
