@@ -1,9 +1,13 @@
-/* vpctl-site.c: site operations — "vpctl fee …", "vpctl apportion …", "vpctl bill …" */
+/* vpctl-site.c: site operations — "vpctl fee …", "vpctl apportion …", "vpctl bill …",
+ * "vpctl batch …" */
 #include "config.h"
+
+#include <stdio.h>
 
 #include <glib/gi18n.h>
 
 #include "vp-apportion.h"
+#include "vp-batch.h"
 #include "vp-fee.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
@@ -727,4 +731,309 @@ vpctl_group_bill (VpctlContext *ctx,
                   char        **argv)
 {
   return vpctl_run_command (ctx, bill_commands, G_N_ELEMENTS (bill_commands), argc, argv);
+}
+
+/* ---- batch ---- */
+
+static gboolean
+parse_id (const char  *text,
+          gint64      *out_id,
+          GError     **error)
+{
+  guint64 id;
+
+  if (g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      *out_id = (gint64) id;
+      return TRUE;
+    }
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a batch number"), text);
+  return FALSE;
+}
+
+/* "YYYY-MM-DD HH:MM" local → Unix seconds. */
+static gboolean
+parse_when (const char  *text,
+            gint64      *out_time,
+            GError     **error)
+{
+  int y, mo, d, h, mi;
+  char end;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (sscanf (text, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &d, &h, &mi, &end) == 5
+      && (dt = g_date_time_new_local (y, mo, d, h, mi, 0)) != NULL)
+    {
+      *out_time = g_date_time_to_unix (dt);
+      return TRUE;
+    }
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a time: write it as “YYYY-MM-DD HH:MM”"), text);
+  return FALSE;
+}
+
+static void
+build_batch (JsonBuilder   *b,
+             const VpBatch *batch)
+{
+  json_builder_begin_object (b);
+  add_int (b, "id", batch->id);
+  add_string (b, "name", batch->name);
+  add_string (b, "action", vp_batch_action_to_string (batch->action));
+  add_string (b, "state", batch->state);
+  add_string (b, "selection", batch->selection);
+  add_int (b, "run_at", batch->run_at);
+  add_string (b, "repeat", vp_batch_repeat_to_string (batch->repeat));
+  add_int (b, "next_id", batch->next_id);
+  add_int (b, "total", batch->total);
+  add_int (b, "pending", batch->pending);
+  add_int (b, "done", batch->done);
+  add_int (b, "failed", batch->failed);
+  add_int (b, "cancelled", batch->cancelled);
+  add_string (b, "created_at", batch->created_at);
+  add_string (b, "finished_at", batch->finished_at);
+  if (batch->items != NULL)
+    {
+      json_builder_set_member_name (b, "items");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < batch->items->len; i++)
+        {
+          const VpBatchItem *item = g_ptr_array_index (batch->items, i);
+
+          json_builder_begin_object (b);
+          add_string (b, "account", item->account);
+          add_string (b, "state", item->state);
+          add_int (b, "attempts", item->attempts);
+          add_string (b, "result", item->result);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+print_batch_text (const VpBatch *batch)
+{
+  g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%u/%u done, %u failed, %u pending\t%s\n",
+           batch->id, batch->name, vp_batch_action_to_string (batch->action), batch->state,
+           batch->done, batch->total, batch->failed, batch->pending, batch->selection);
+  for (guint i = 0; batch->items != NULL && i < batch->items->len; i++)
+    {
+      const VpBatchItem *item = g_ptr_array_index (batch->items, i);
+
+      g_print ("  %s\t%s\t%d\t%s\n", item->account, item->state, item->attempts,
+               item->result != NULL ? item->result : "");
+    }
+}
+
+static int
+print_batch (VpctlContext *ctx,
+             VpDatabase   *db,
+             VpSession    *session,
+             gint64        id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpBatch) batch = vp_batch_get (db, session, id, &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (batch == NULL)
+    return vpctl_fail (ctx, error);
+  if (!ctx->json)
+    {
+      print_batch_text (batch);
+      return VPCTL_EXIT_OK;
+    }
+  build_batch (b, batch);
+  return print_builder (b);
+}
+
+static int
+batch_create (VpctlContext *ctx,
+              int           argc,
+              char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *action = NULL, *tariff = NULL, *a1 = NULL, *a2 = NULL, *trip = NULL;
+  g_autofree char *amount = NULL, *reason = NULL, *building = NULL, *select_tariff = NULL;
+  g_autofree char *state = NULL, *at = NULL, *repeat = NULL;
+  g_auto(GStrv) accounts = NULL;
+  int floor = 0;
+  GOptionEntry entries[] = {
+    { "action", 0, 0, G_OPTION_ARG_STRING, &action, N_("tariff, alarms, trip, close, keep-power, keep-power-clear or subsidy"), "A" },
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &tariff, N_("tariff: the tariff to set"), "NAME" },
+    { "alarm1", 0, 0, G_OPTION_ARG_STRING, &a1, N_("alarms: alarm 1 (yuan)"), "X" },
+    { "alarm2", 0, 0, G_OPTION_ARG_STRING, &a2, N_("alarms: alarm 2 (yuan)"), "X" },
+    { "trip", 0, 0, G_OPTION_ARG_STRING, &trip, N_("alarms: trip level (yuan, may be negative)"), "X" },
+    { "amount", 0, 0, G_OPTION_ARG_STRING, &amount, N_("subsidy: yuan per account"), "X" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Reason (control and subsidy)"), "TEXT" },
+    { "building", 0, 0, G_OPTION_ARG_STRING, &building, N_("Select accounts in this building"), "B" },
+    { "floor", 0, 0, G_OPTION_ARG_INT, &floor, N_("… on this floor"), "N" },
+    { "select-tariff", 0, 0, G_OPTION_ARG_STRING, &select_tariff, N_("… on this tariff"), "NAME" },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("… open, suspended or tripped"), "S" },
+    { "account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &accounts, N_("Select this account instead (repeat)"), "ACCOUNT" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Run from this local time"), "\"YYYY-MM-DD HH:MM\"" },
+    { "repeat", 0, 0, G_OPTION_ARG_STRING, &repeat, N_("none (default), daily or monthly"), "R" },
+    { NULL }
+  };
+  VpBatchSpec spec = { 0 };
+  VpBatchSelection sel = { 0 };
+  VpSession *session;
+  VpDatabase *db;
+  gint64 id;
+
+  if (!vpctl_parse_options (ctx, _("NAME"), _("Create a batch over selected accounts"),
+                            entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 2)
+    return vpctl_usage_error (ctx, _("Give the batch a name"));
+  if (action == NULL || !vp_batch_action_from_string (action, &spec.action))
+    return vpctl_usage_error (ctx, _("--action is required: tariff, alarms, trip, close, "
+                                     "keep-power, keep-power-clear or subsidy"));
+  if (repeat != NULL && !vp_batch_repeat_from_string (repeat, &spec.repeat))
+    return vpctl_usage_error (ctx, _("Unknown repeat “%s”: none, daily or monthly"), repeat);
+  if (spec.action == VP_BATCH_ALARMS && (a1 == NULL || a2 == NULL || trip == NULL))
+    return vpctl_usage_error (ctx, _("alarms needs --alarm1, --alarm2 and --trip"));
+  if (spec.action == VP_BATCH_SUBSIDY && amount == NULL)
+    return vpctl_usage_error (ctx, _("subsidy needs --amount"));
+  if ((a1 != NULL && !vp_money_parse (a1, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &spec.alarm1, &error))
+      || (a2 != NULL && !vp_money_parse (a2, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &spec.alarm2, &error))
+      || (trip != NULL && !vp_money_parse (trip, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &spec.trip, &error))
+      || (amount != NULL && !vp_money_parse (amount, VP_MONEY_POSITIVE, &spec.amount, &error))
+      || (at != NULL && !parse_when (at, &spec.run_at, &error)))
+    return vpctl_fail (ctx, error);
+  spec.name = argv[1];
+  spec.tariff = tariff;
+  spec.reason = reason;
+  sel.building = building;
+  sel.floor = floor;
+  sel.tariff = select_tariff;
+  sel.state = state;
+  sel.accounts = (const char * const *) accounts;
+  session = login (ctx, &db, &error);
+  if (session == NULL || !vp_batch_create (db, session, &spec, &sel, &id, &error))
+    return vpctl_fail (ctx, error);
+  return print_batch (ctx, db, session, id);
+}
+
+static int
+batch_run (VpctlContext *ctx,
+           int           argc,
+           char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean due = FALSE;
+  int max = 0;
+  GOptionEntry entries[] = {
+    { "due", 0, 0, G_OPTION_ARG_NONE, &due, N_("Run every batch that is due now (for a timer)"), NULL },
+    { "max", 0, 0, G_OPTION_ARG_INT, &max, N_("Stop after N items (the rest stay pending)"), "N" },
+    { NULL }
+  };
+  VpSession *session;
+  VpDatabase *db;
+  gint64 id = 0;
+  guint count = 0;
+
+  if (!vpctl_parse_options (ctx, _("[ID]"), _("Run a batch now, or with --due every batch due"),
+                            entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (due ? argc != 1 : argc != 2)
+    return vpctl_usage_error (ctx, _("Give one batch number, or --due"));
+  if (max < 0)
+    return vpctl_usage_error (ctx, _("--max must be positive"));
+  if (!due && !parse_id (argv[1], &id, &error))
+    return vpctl_fail (ctx, error);
+  session = login (ctx, &db, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  if (due)
+    {
+      if (!vp_batch_run_due (db, session, g_get_real_time () / G_USEC_PER_SEC, &count, &error))
+        return vpctl_fail (ctx, error);
+      return print_count (ctx, "batches", count, -1, _("Due batches run"));
+    }
+  if (!vp_batch_run (db, session, id, (guint) max, NULL, &count, &error))
+    return vpctl_fail (ctx, error);
+  return print_batch (ctx, db, session, id);
+}
+
+/* show, retry and cancel take one batch number. */
+static int
+batch_one (VpctlContext *ctx,
+           int           argc,
+           char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = { { NULL } };
+  const char *command = argv[0];
+  VpSession *session;
+  VpDatabase *db;
+  gint64 id;
+  gboolean ok = TRUE;
+
+  if (!vpctl_parse_options (ctx, _("ID"), _("One batch"), entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 2)
+    return vpctl_usage_error (ctx, _("Give one batch number"));
+  if (!parse_id (argv[1], &id, &error))
+    return vpctl_fail (ctx, error);
+  session = login (ctx, &db, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  if (g_strcmp0 (command, "retry") == 0)
+    ok = vp_batch_retry (db, session, id, NULL, &error);
+  else if (g_strcmp0 (command, "cancel") == 0)
+    ok = vp_batch_cancel (db, session, id, &error);
+  if (!ok)
+    return vpctl_fail (ctx, error);
+  return print_batch (ctx, db, session, id);
+}
+
+static int
+batch_list (VpctlContext *ctx,
+            int           argc,
+            char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  GOptionEntry entries[] = { { NULL } };
+  VpSession *session;
+  VpDatabase *db;
+
+  if (!vpctl_parse_options (ctx, NULL, _("List batches, newest first"), entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  session = login (ctx, &db, &error);
+  if (session == NULL || (batches = vp_batch_list (db, session, &error)) == NULL)
+    return vpctl_fail (ctx, error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "batches");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < batches->len; i++)
+    {
+      if (!ctx->json)
+        print_batch_text (g_ptr_array_index (batches, i));
+      build_batch (b, g_ptr_array_index (batches, i));
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return ctx->json ? print_builder (b) : VPCTL_EXIT_OK;
+}
+
+static const VpctlCommand batch_commands[] = {
+  { "create", batch_create, N_("Create a batch over selected accounts") },
+  { "list", batch_list, N_("List batches and their progress") },
+  { "show", batch_one, N_("Show a batch and each account's result") },
+  { "run", batch_run, N_("Run a batch (resumes where it stopped)") },
+  { "retry", batch_one, N_("Put the failed items back to run again") },
+  { "cancel", batch_one, N_("Cancel a batch's pending items") },
+};
+
+int
+vpctl_group_batch (VpctlContext *ctx,
+                   int           argc,
+                   char        **argv)
+{
+  return vpctl_run_command (ctx, batch_commands, G_N_ELEMENTS (batch_commands), argc, argv);
 }

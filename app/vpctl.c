@@ -48,6 +48,7 @@ static const VpctlGroup groups[] = {
   { "fee", vpctl_group_fee, N_("Fee items (物业费, 租金 …) and charging what is due") },
   { "apportion", vpctl_group_apportion, N_("Share a master meter's consumption (公摊)") },
   { "bill", vpctl_group_bill, N_("Postpaid bill runs, bills paid at the counter, arrears") },
+  { "batch", vpctl_group_batch, N_("Batch jobs over many accounts: tariff, alarms, control, subsidy") },
   { "import", vpctl_group_import, N_("Open accounts from a CSV file (dry run, all or nothing)") },
   { "export", vpctl_group_export, N_("Write accounts to a CSV file in the import format") },
 };

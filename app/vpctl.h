@@ -120,6 +120,7 @@ int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_fee (VpctlContext *ctx, int argc, char **argv);        /* vpctl-site.c */
 int vpctl_group_apportion (VpctlContext *ctx, int argc, char **argv);  /* vpctl-site.c */
 int vpctl_group_bill (VpctlContext *ctx, int argc, char **argv);       /* vpctl-site.c */
+int vpctl_group_batch (VpctlContext *ctx, int argc, char **argv);      /* vpctl-site.c */
 int vpctl_group_import (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 int vpctl_group_export (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 
