@@ -1,13 +1,31 @@
-/* vpctl-import.c: "vpctl import customers FILE [--encoding utf-8|gbk] [--dry-run]" and
- * "vpctl export customers FILE [--bom]" (format: model/vp-import.h) */
+/* vpctl-import.c: "vpctl import customers FILE [--encoding utf-8|gbk] [--dry-run]",
+ * "vpctl export customers FILE [--bom]" (format: model/vp-import.h) and
+ * "vpctl notify send|list|release|config" (outbox delivery: model/vp-notify.h) */
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "vp-import.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
+#include "vp-notify-devices.h"
+#include "vp-notify.h"
+#include "vp-secret.h"
 #include "vpctl.h"
+
+/* The database and the logged-in operator, or NULL with @error. */
+static VpSession *
+open_session (VpctlContext  *ctx,
+              VpDatabase   **out_db,
+              GError       **error)
+{
+  *out_db = vpctl_open_db (ctx, error);
+  if (*out_db == NULL)
+    return NULL;
+  return vpctl_get_session (ctx, error);
+}
 
 static void
 print_report_json (const VpImportReport *report,
@@ -95,10 +113,7 @@ import_customers (VpctlContext *ctx,
         return vpctl_usage_error (ctx, _("Unknown encoding “%s”; use utf-8 or gbk"), encoding_name);
     }
 
-  db = vpctl_open_db (ctx, &error);
-  if (db == NULL)
-    return vpctl_fail (ctx, error);
-  session = vpctl_get_session (ctx, &error);
+  session = open_session (ctx, &db, &error);
   if (session == NULL)
     return vpctl_fail (ctx, error);
   ok = vp_import_customers_file (db, session, argv[1], encoding, dry_run, &report, &error);
@@ -155,10 +170,7 @@ export_customers (VpctlContext *ctx,
   if (argc != 2)
     return vpctl_usage_error (ctx, _("Give exactly one CSV file"));
 
-  db = vpctl_open_db (ctx, &error);
-  if (db == NULL)
-    return vpctl_fail (ctx, error);
-  session = vpctl_get_session (ctx, &error);
+  session = open_session (ctx, &db, &error);
   if (session == NULL)
     return vpctl_fail (ctx, error);
   data = vp_import_export_customers (db, session, bom, &length, &error);
@@ -166,6 +178,278 @@ export_customers (VpctlContext *ctx,
     return vpctl_fail (ctx, error);
   if (!ctx->json)
     g_print (_("Accounts written to %s\n"), argv[1]);
+  return VPCTL_EXIT_OK;
+}
+
+/* ---- notify ---- */
+
+static gboolean
+parse_host_port (const char  *text,
+                 char       **out_host,
+                 guint16     *out_port)
+{
+  const char *colon = text != NULL ? strrchr (text, ':') : NULL;
+  guint64 port;
+  char *end;
+
+  if (colon == NULL || colon == text)
+    return FALSE;
+  port = g_ascii_strtoull (colon + 1, &end, 10);
+  if (*end != '\0' || port == 0 || port > 65535)
+    return FALSE;
+  *out_host = g_strndup (text, colon - text);
+  *out_port = (guint16) port;
+  return TRUE;
+}
+
+/* Delivers what is due once and reports; failures are recorded for the next run. The
+ * SMTP log-in comes from --user (password: $VP_SMTP_PASSWORD or typed) or else from the
+ * sealed settings written by "notify config". */
+static int
+notify_send (VpctlContext *ctx,
+             int           argc,
+             char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sms_link = NULL;
+  g_autofree char *smtp_text = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr(VpNotifyDevices) devices = NULL;
+  char *password = NULL;
+  GOptionEntry entries[] = {
+    { "sms-link", 0, 0, G_OPTION_ARG_STRING, &sms_link,
+      N_("The modem's link, e.g. serial:/dev/ttyUSB2?baud=115200&parity=none"), N_("URI") },
+    { "smtp", 0, 0, G_OPTION_ARG_STRING, &smtp_text, N_("The mail server"), N_("HOST:PORT") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address of the e-mails"), N_("ADDR") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Mail server log-in"), N_("USER") },
+    { NULL }
+  };
+  VpSmtpConfig smtp = { 0 };
+  VpNotifyRun run = { 0 };
+  VpDatabase *db;
+  gboolean ok;
+
+  if (!vpctl_parse_options (ctx, NULL,
+                            _("Send the due messages of the outbox by SMS and/or e-mail, once each."),
+                            entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 1)
+    return vpctl_usage_error (ctx, _("notify send takes no arguments"));
+  if (sms_link == NULL && smtp_text == NULL)
+    return vpctl_usage_error (ctx, _("Give --sms-link, --smtp or both"));
+  if (smtp_text != NULL && !parse_host_port (smtp_text, &host, &smtp.port))
+    return vpctl_usage_error (ctx, _("--smtp wants HOST:PORT, not “%s”"), smtp_text);
+  if (smtp_text != NULL && from == NULL)
+    return vpctl_usage_error (ctx, _("Say whose address the e-mails come from with --from"));
+
+  db = vpctl_open_db (ctx, &error);
+  if (db == NULL)
+    return vpctl_fail (ctx, error);
+  if (smtp_text != NULL)
+    {
+      if (user != NULL)
+        password = vpctl_read_secret (_("Mail server password: "), "VP_SMTP_PASSWORD", &error);
+      else
+        {
+          user = vp_secret_get_setting (db, VP_SECRET_SMTP_USER_KEY, &error);
+          if (user != NULL && error == NULL)
+            {
+              g_autofree char *stored = vp_secret_get_setting (db, VP_SECRET_SMTP_PASSWORD_KEY, &error);
+
+              password = g_strdup (stored != NULL ? stored : "");
+              if (stored != NULL)
+                memset (stored, 0, strlen (stored));
+            }
+        }
+      if (error != NULL)
+        return vpctl_fail (ctx, error);
+      smtp.host = host;
+      smtp.username = user;
+      smtp.password = password;
+    }
+  devices = vp_notify_devices_new (sms_link, smtp_text != NULL ? &smtp : NULL, from);
+  if (password != NULL)
+    vpctl_free_secret (password);
+  ok = vp_notify_run (db, vp_notify_devices_sender (devices), devices, NULL, &run, &error);
+  if (!ok)
+    return vpctl_fail (ctx, error);
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "planned");
+      json_builder_add_int_value (b, run.planned);
+      json_builder_set_member_name (b, "sent");
+      json_builder_add_int_value (b, run.sent);
+      json_builder_set_member_name (b, "failed");
+      json_builder_add_int_value (b, run.failed);
+      json_builder_set_member_name (b, "abandoned");
+      json_builder_add_int_value (b, run.abandoned);
+      json_builder_set_member_name (b, "uncertain");
+      json_builder_add_int_value (b, run.uncertain);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      vpctl_print_json (root);
+    }
+  else
+    g_print (_("%u sent, %u failed (will be retried), %u abandoned, %u uncertain (see vpctl notify list)\n"),
+             run.sent, run.failed, run.abandoned, run.uncertain);
+  return run.failed + run.abandoned + run.uncertain > 0 ? VPCTL_EXIT_FAILED : VPCTL_EXIT_OK;
+}
+
+static int
+notify_list (VpctlContext *ctx,
+             int           argc,
+             char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *state = NULL;
+  int limit = 50;
+  GOptionEntry entries[] = {
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state,
+      N_("Only pending, sending, sent, failed, abandoned, uncertain or skipped"), N_("STATE") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N, newest first (0: all)"), N_("N") },
+    { NULL }
+  };
+  VpSession *session;
+  VpDatabase *db;
+
+  if (!vpctl_parse_options (ctx, NULL, _("List notification deliveries with their state and last error."),
+                            entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 1)
+    return vpctl_usage_error (ctx, _("notify list takes no arguments"));
+  session = open_session (ctx, &db, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  list = vp_notify_list (db, session, state, limit, &error);
+  if (list == NULL)
+    return vpctl_fail (ctx, error);
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const VpDelivery *d = g_ptr_array_index (list, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, d->id);
+          json_builder_set_member_name (b, "account");
+          json_builder_add_string_value (b, d->account);
+          json_builder_set_member_name (b, "channel");
+          json_builder_add_string_value (b, d->channel);
+          json_builder_set_member_name (b, "recipient");
+          json_builder_add_string_value (b, d->recipient);
+          json_builder_set_member_name (b, "state");
+          json_builder_add_string_value (b, d->state);
+          json_builder_set_member_name (b, "attempts");
+          json_builder_add_int_value (b, d->attempts);
+          json_builder_set_member_name (b, "next_attempt_at");
+          json_builder_add_int_value (b, d->next_attempt_at);
+          json_builder_set_member_name (b, "last_error");
+          json_builder_add_string_value (b, d->last_error);
+          json_builder_set_member_name (b, "sent_at");
+          json_builder_add_string_value (b, d->sent_at);
+          json_builder_set_member_name (b, "text");
+          json_builder_add_string_value (b, d->text);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      vpctl_print_json (root);
+      return VPCTL_EXIT_OK;
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VpDelivery *d = g_ptr_array_index (list, i);
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", d->id, d->account,
+               d->channel, d->recipient != NULL ? d->recipient : "-", d->state, d->attempts,
+               d->last_error != NULL ? d->last_error : "");
+    }
+  return VPCTL_EXIT_OK;
+}
+
+static int
+notify_release (VpctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  VpSession *session;
+  VpDatabase *db;
+  gint64 id;
+  char *end;
+
+  if (!vpctl_parse_options (ctx, _("ID"),
+                            _("Send an uncertain or abandoned delivery once more (you decide it "
+                              "did not reach the customer)."), NULL, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 2)
+    return vpctl_usage_error (ctx, _("Give exactly one delivery id (vpctl notify list)"));
+  id = g_ascii_strtoll (argv[1], &end, 10);
+  if (*end != '\0' || id <= 0)
+    return vpctl_usage_error (ctx, _("“%s” is not a delivery id"), argv[1]);
+  session = open_session (ctx, &db, &error);
+  if (session == NULL || !vp_notify_release (db, session, id, &error))
+    return vpctl_fail (ctx, error);
+  if (!ctx->json)
+    g_print (_("Delivery %" G_GINT64_FORMAT " will be sent by the next notify send\n"), id);
+  return VPCTL_EXIT_OK;
+}
+
+/* Stores the e-mail copy address and the SMTP log-in (sealed at rest, vp-secret.h). */
+static int
+notify_config (VpctlContext *ctx,
+               int           argc,
+               char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email_to = NULL;
+  g_autofree char *user = NULL;
+  GOptionEntry entries[] = {
+    { "email-to", 0, 0, G_OPTION_ARG_STRING, &email_to,
+      N_("Mailbox that gets a copy of every message (\"\" turns e-mail off)"), N_("ADDR") },
+    { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &user,
+      N_("Mail server log-in; the password comes from $VP_SMTP_PASSWORD or is asked"), N_("USER") },
+    { NULL }
+  };
+  VpSession *session;
+  VpDatabase *db;
+
+  if (!vpctl_parse_options (ctx, NULL, _("Configure notifications."), entries, &argc, &argv))
+    return VPCTL_EXIT_USAGE;
+  if (argc != 1 || (email_to == NULL && user == NULL))
+    return vpctl_usage_error (ctx, _("Give --email-to and/or --smtp-user"));
+  session = open_session (ctx, &db, &error);
+  if (session == NULL || !vp_session_require (session, VP_PERM_SETTINGS, &error))
+    return vpctl_fail (ctx, error);
+  if (email_to != NULL && !vp_database_set_setting (db, VP_NOTIFY_EMAIL_TO_KEY, email_to, &error))
+    return vpctl_fail (ctx, error);
+  if (user != NULL)
+    {
+      char *password = vpctl_read_secret (_("Mail server password: "), "VP_SMTP_PASSWORD", &error);
+      gboolean ok;
+
+      if (password == NULL)
+        return vpctl_fail (ctx, error);
+      ok = vp_secret_set_setting (db, VP_SECRET_SMTP_USER_KEY, user, &error)
+           && vp_secret_set_setting (db, VP_SECRET_SMTP_PASSWORD_KEY, password, &error);
+      vpctl_free_secret (password);
+      if (!ok)
+        return vpctl_fail (ctx, error);
+    }
+  if (!ctx->json)
+    g_print (_("Notification settings saved\n"));
   return VPCTL_EXIT_OK;
 }
 
@@ -191,4 +475,19 @@ vpctl_group_export (VpctlContext *ctx,
                     char        **argv)
 {
   return vpctl_run_command (ctx, export_commands, G_N_ELEMENTS (export_commands), argc, argv);
+}
+
+static const VpctlCommand notify_commands[] = {
+  { "send", notify_send, N_("Send the due outbox messages by SMS and/or e-mail") },
+  { "list", notify_list, N_("Deliveries with state, attempts and last error") },
+  { "release", notify_release, N_("Send an uncertain or abandoned delivery once more") },
+  { "config", notify_config, N_("Set the e-mail copy address and the SMTP log-in") },
+};
+
+int
+vpctl_group_notify (VpctlContext *ctx,
+                    int           argc,
+                    char        **argv)
+{
+  return vpctl_run_command (ctx, notify_commands, G_N_ELEMENTS (notify_commands), argc, argv);
 }

@@ -51,6 +51,7 @@ static const VpctlGroup groups[] = {
   { "batch", vpctl_group_batch, N_("Batch jobs over many accounts: tariff, alarms, control, subsidy") },
   { "import", vpctl_group_import, N_("Open accounts from a CSV file (dry run, all or nothing)") },
   { "export", vpctl_group_export, N_("Write accounts to a CSV file in the import format") },
+  { "notify", vpctl_group_notify, N_("Send the outbox by SMS and e-mail, list deliveries") },
 };
 
 gboolean

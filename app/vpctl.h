@@ -123,5 +123,6 @@ int vpctl_group_bill (VpctlContext *ctx, int argc, char **argv);       /* vpctl-
 int vpctl_group_batch (VpctlContext *ctx, int argc, char **argv);      /* vpctl-site.c */
 int vpctl_group_import (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 int vpctl_group_export (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
+int vpctl_group_notify (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 
 G_END_DECLS

@@ -334,6 +334,69 @@ test_notify_crash (Fixture       *f,
   g_assert_nonnull (sms->last_error);
 }
 
+/* vpctl notify send / list / release against the same simulator and server. */
+static char *
+vpctl (Fixture    *f,
+       int        *out_status,
+       const char *first,
+       ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("VPCTL"));
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  env = g_environ_setenv (env, "VP_DB", vp_database_get_path (f->counter.db), TRUE);
+  env = g_environ_setenv (env, "VP_OPERATOR", "root", TRUE);
+  env = g_environ_setenv (env, "VP_PASSWORD", VP_TEST_PASSWORD, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, out_status, &error));
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+test_notify_vpctl (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *uri = vp_modem_sim_get_uri (f->sim);
+  g_autofree char *smtp = g_strdup_printf ("127.0.0.1:%u", f->smtp.port);
+  g_autofree char *out = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *again = NULL;
+  int status = -1;
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set (run through meson test)");
+      return;
+    }
+  add_message (f, "13800138000", TEXT_ZH);
+  vp_modem_sim_fail_sends (f->sim, "+CMS ERROR: 42", 1);
+  out = vpctl (f, &status, "--json", "notify", "send", "--sms-link", uri, "--smtp", smtp,
+               "--from", "counter@example.com", NULL);
+  g_assert_true (g_spawn_check_wait_status (status, NULL) == FALSE);
+  g_assert_nonnull (strstr (out, "\"sent\":1"));
+  g_assert_nonnull (strstr (out, "\"failed\":1"));
+  list = vpctl (f, &status, "--json", "notify", "list", "--state", "failed", NULL);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (list, "+CMS ERROR: 42"));
+  g_assert_nonnull (strstr (list, "\"channel\":\"sms\""));
+
+  /* Not due yet for the real clock: nothing goes out twice. */
+  again = vpctl (f, &status, "notify", "send", "--sms-link", uri, NULL);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpuint (sms_count (f), ==, 0);
+  g_assert_cmpuint (vp_test_smtp_count (&f->smtp), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +408,7 @@ main (int   argc,
   ADD ("retry", test_notify_retry);
   ADD ("abandon", test_notify_abandon);
   ADD ("crash", test_notify_crash);
+  ADD ("vpctl", test_notify_vpctl);
 #undef ADD
   g_test_add_func ("/vp/notify/crash-child", test_notify_crash_child);
   return g_test_run ();
