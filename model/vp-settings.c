@@ -1,6 +1,10 @@
 /* vp-settings.c: the counter's settings an administrator may change, checked and audited */
 #include "config.h"
 
+#include <string.h>
+
+#include <sqlite3.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "vp-account-private.h"
@@ -188,4 +192,134 @@ vp_settings_set (VpDatabase  *db,
       return FALSE;
     }
   return vp_database_commit (db, error);
+}
+
+void
+vp_link_use_free (VpLinkUse *use)
+{
+  if (use == NULL)
+    return;
+  g_free (use->link);
+  g_free (use);
+}
+
+/* See vp-settings.h. */
+GPtrArray *
+vp_settings_list_links (VpDatabase  *db,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) vp_link_use_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db,
+                              "SELECT link, count(*) FROM meters WHERE status = 'active' "
+                              "AND link IS NOT NULL GROUP BY link ORDER BY link", error);
+  if (stmt == NULL)
+    {
+      vp_database_unlock (db);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VpLinkUse *use = g_new0 (VpLinkUse, 1);
+
+      use->link = vp_model_column_dup (stmt, 0);
+      use->n_meters = sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (links, use);
+    }
+  if (rc != SQLITE_DONE)
+    vp_database_set_error (db, rc, _("Could not read the links"), error);
+  sqlite3_reset (stmt);
+  vp_database_unlock (db);
+  return rc == SQLITE_DONE ? g_steal_pointer (&links) : NULL;
+}
+
+/* See vp-settings.h. */
+gboolean
+vp_settings_move_link (VpDatabase  *db,
+                       VpSession   *actor,
+                       const char  *from,
+                       const char  *to,
+                       gint64      *out_moved,
+                       GError     **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3_stmt *stmt;
+  GString *json;
+  gint64 moved;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (from != NULL && to != NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_SETTINGS, error))
+    return FALSE;
+  target = g_strstrip (g_strdup (to));
+  if ((!g_str_has_prefix (target, "serial:") && !g_str_has_prefix (target, "tcp://")) ||
+      strlen (target) > 500 || g_str_equal (target, from))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a new link: write serial:/dev/ttyUSB0?baud=2400 or "
+                     "tcp://HOST:PORT"), to);
+      return FALSE;
+    }
+
+  if (!vp_database_begin (db, error))
+    return FALSE;
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db, "UPDATE meters SET link = ?2 WHERE link = ?1 "
+                                  "AND status = 'active'", error);
+  if (stmt == NULL)
+    {
+      vp_database_unlock (db);
+      vp_database_rollback (db);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, target, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  moved = sqlite3_changes (vp_database_get_handle (db));
+  if (rc != SQLITE_DONE)
+    vp_database_set_error (db, rc, _("Could not move the meters"), error);
+  sqlite3_reset (stmt);
+  vp_database_unlock (db);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_rollback (db);
+      return FALSE;
+    }
+  if (moved == 0)
+    {
+      vp_database_rollback (db);
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                   _("No meter uses the link %s."), from);
+      return FALSE;
+    }
+
+  json = g_string_new (NULL);
+  vp_json_begin (json);
+  vp_json_add_string (json, "link", from);
+  before = vp_json_end (json);
+  json = g_string_new (NULL);
+  vp_json_begin (json);
+  vp_json_add_string (json, "link", target);
+  vp_json_add_int (json, "meters", moved);
+  after = vp_json_end (json);
+  if (!vp_audit_append (db, vp_actor_id (actor), "link.move", NULL, before, after, error))
+    {
+      vp_database_rollback (db);
+      return FALSE;
+    }
+  if (!vp_database_commit (db, error))
+    return FALSE;
+  if (out_moved != NULL)
+    *out_moved = moved;
+  return TRUE;
 }

@@ -45,4 +45,29 @@ gboolean             vp_settings_set         (VpDatabase   *db,
                                               const char   *value,
                                               GError      **error);
 
+/* A link (URI, devices/vp-link.h) and how many active meters use it. */
+typedef struct
+{
+  char   *link;
+  gint64  n_meters;
+} VpLinkUse;
+
+void                 vp_link_use_free        (VpLinkUse    *use);
+
+/* The links of the active meters (VpLinkUse *), by link. */
+GPtrArray           *vp_settings_list_links  (VpDatabase   *db,
+                                              GError      **error);
+/* A gateway got a new address, or a bus moved to another port: every active meter on
+ * @from goes to @to (a "serial:" or "tcp://" URI; the devices layer checks the rest
+ * when it opens it). One transaction with one audit row ("link.move"). NOT_FOUND when
+ * no active meter uses @from. VP_PERM_SETTINGS. @out_moved: (optional). */
+gboolean             vp_settings_move_link   (VpDatabase   *db,
+                                              VpSession    *actor,
+                                              const char   *from,
+                                              const char   *to,
+                                              gint64       *out_moved,
+                                              GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpLinkUse, vp_link_use_free)
+
 G_END_DECLS

@@ -82,6 +82,68 @@ test_settings_set (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static void
+add_meter (Fixture    *f,
+           const char *number,
+           const char *address,
+           const char *link)
+{
+  g_autoptr(GError) error = NULL;
+  VpMeterSpec spec;
+
+  vp_meter_spec_init (&spec);
+  spec.address = address;
+  spec.link = link;
+  g_assert_true (vp_account_add_meter (f->db, f->admin, number, &spec, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_settings_links (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  g_autofree char *a = vp_test_counter_open (f, "张三", "1-101");
+  g_autofree char *b = vp_test_counter_open (f, "李四", "1-102");
+  gint64 moved = 0;
+
+  add_meter (f, a, "000000000001", "tcp://10.0.0.5:4001");
+  add_meter (f, b, "000000000002", "tcp://10.0.0.5:4001");
+  add_meter (f, b, "000000000003", "serial:/dev/ttyUSB0");
+  links = vp_settings_list_links (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (links->len, ==, 2);
+  g_assert_cmpstr (((VpLinkUse *) links->pdata[1])->link, ==, "tcp://10.0.0.5:4001");
+  g_assert_cmpint (((VpLinkUse *) links->pdata[1])->n_meters, ==, 2);
+
+  /* The gateway got a new address: both its meters follow, audited. */
+  g_assert_true (vp_settings_move_link (f->db, f->admin, "tcp://10.0.0.5:4001",
+                                        " tcp://10.0.0.9:4001 ", &moved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (moved, ==, 2);
+  g_assert_cmpint (count_audit (f, "link.move"), ==, 1);
+  g_clear_pointer (&links, g_ptr_array_unref);
+  links = vp_settings_list_links (f->db, &error);
+  g_assert_cmpstr (((VpLinkUse *) links->pdata[1])->link, ==, "tcp://10.0.0.9:4001");
+
+  /* Refused: not a link, a link nobody uses, the wrong role. Nothing moves. */
+  g_assert_false (vp_settings_move_link (f->db, f->admin, "serial:/dev/ttyUSB0", "10.0.0.9",
+                                         NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (vp_settings_move_link (f->db, f->admin, "tcp://10.0.0.5:4001",
+                                         "tcp://10.0.0.7:4001", NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (vp_settings_move_link (f->db, f->technician, "serial:/dev/ttyUSB0",
+                                         "serial:/dev/ttyUSB1", NULL, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_audit (f, "link.move"), ==, 1);
+  g_assert_true (vp_audit_verify (f->db, NULL, &error));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -89,6 +151,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/vp/settings/set", Fixture, NULL, vp_test_counter_setup, test_settings_set,
+              vp_test_counter_teardown);
+
+  g_test_add ("/vp/settings/links", Fixture, NULL, vp_test_counter_setup, test_settings_links,
               vp_test_counter_teardown);
 
   return g_test_run ();

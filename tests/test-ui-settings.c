@@ -159,6 +159,31 @@ test_admin (VpUiFixture   *fixture,
   set (page, VP_ENGINE_INTERVAL_KEY, "5");
   run (page, "settings.save", g_variant_new_string (VP_ENGINE_INTERVAL_KEY), TRUE);
 
+  /* Links: the gateway of the fixture's meter moves; a bad link is refused. */
+  {
+    g_autoptr(VpSession) admin = vp_session_login (fixture->db, "admin",
+                                                   VP_CONTEXT_DEMO_PASSWORD, &error);
+    g_autoptr(GPtrArray) links = NULL;
+    VpMeterSpec meter;
+
+    vp_meter_spec_init (&meter);
+    meter.address = "000000000077";
+    meter.link = "tcp://10.0.0.5:4001";
+    g_assert_true (vp_account_add_meter (fixture->db, admin, fixture->li_lei, &meter, NULL,
+                                         &error));
+    g_assert_no_error (error);
+    vp_settings_page_refresh (page);
+    vp_ui_test_wait (page_idle, page, "the links");
+    vp_settings_page_set_choice (page, "link", 0);
+    set (page, "new-link", "10.0.0.9");
+    run (page, "settings.move-link", NULL, TRUE);
+    set (page, "new-link", "tcp://10.0.0.9:4001");
+    run (page, "settings.move-link", NULL, FALSE);
+    links = vp_settings_list_links (fixture->db, &error);
+    g_assert_cmpuint (links->len, ==, 1);
+    g_assert_cmpstr (((VpLinkUse *) links->pdata[0])->link, ==, "tcp://10.0.0.9:4001");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

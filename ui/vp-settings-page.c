@@ -29,6 +29,9 @@ struct _VpSettingsPage
   gboolean         loading;
   gboolean         changing;
   GHashTable      *setting_fields; /* key → GtkWidget (entry or switch) */
+  GPtrArray       *links;          /* VpLinkUse * */
+  GtkDropDown     *links_dropdown;
+  GtkEntry        *new_link_entry;
 
   GtkLabel        *message_label;
   GtkSpinner      *spinner;
@@ -87,6 +90,7 @@ vp_settings_page_update_busy (VpSettingsPage *self)
   static const char * const actions[] = {
     "settings.add-operator", "settings.toggle-active", "settings.unlock",
     "settings.reset-password", "settings.add-tariff", "settings.add-room", "settings.save",
+    "settings.move-link",
   };
   gboolean busy = self->loading || self->changing;
 
@@ -103,6 +107,7 @@ typedef struct
   GPtrArray *tariff_lines;
   guint      n_rooms;
   GStrv      values;        /* one per vp_settings_get_info() */
+  GPtrArray *links;         /* VpLinkUse * */
 } Snapshot;
 
 static void
@@ -112,6 +117,7 @@ snapshot_free (gpointer data)
 
   g_clear_pointer (&s->operators, g_ptr_array_unref);
   g_clear_pointer (&s->tariff_lines, g_ptr_array_unref);
+  g_clear_pointer (&s->links, g_ptr_array_unref);
   g_strfreev (s->values);
   g_free (s);
 }
@@ -133,7 +139,8 @@ snapshot_work (gpointer   data,
     s->operators = g_ptr_array_new ();
   tariffs = s->operators != NULL ? vp_tariff_store_list (call->db, error) : NULL;
   rooms = tariffs != NULL ? vp_room_status_list (call->db, call->session, NULL, error) : NULL;
-  if (rooms == NULL)
+  s->links = rooms != NULL ? vp_settings_list_links (call->db, error) : NULL;
+  if (s->links == NULL)
     {
       snapshot_free (s);
       return NULL;
@@ -242,6 +249,27 @@ fill_settings (VpSettingsPage *self,
 }
 
 static void
+fill_links (VpSettingsPage *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtkStringList) list = NULL;
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      const VpLinkUse *use = g_ptr_array_index (self->links, i);
+
+      int n = (int) MIN (use->n_meters, G_MAXINT);
+
+      g_ptr_array_add (items, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%d meter)",
+                                                            "%s (%d meters)", n),
+                                               use->link, n));
+    }
+  g_ptr_array_add (items, NULL);
+  list = gtk_string_list_new ((const char * const *) items->pdata);
+  gtk_drop_down_set_model (self->links_dropdown, G_LIST_MODEL (list));
+}
+
+static void
 snapshot_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -269,6 +297,9 @@ snapshot_cb (GObject      *object,
   g_clear_pointer (&self->tariff_lines, g_ptr_array_unref);
   self->tariff_lines = g_steal_pointer (&s->tariff_lines);
   self->n_rooms = s->n_rooms;
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  self->links = g_steal_pointer (&s->links);
+  fill_links (self);
   fill_operators (self);
   fill_tariffs (self);
   fill_settings (self, s->values);
@@ -314,6 +345,7 @@ typedef enum
   CHANGE_ADD_TARIFF,
   CHANGE_ADD_ROOM,
   CHANGE_SETTING,
+  CHANGE_MOVE_LINK,
 } ChangeKind;
 
 /* The fields of one change, copied on the main thread. */
@@ -410,6 +442,10 @@ change_work (gpointer   data,
       break;
     case CHANGE_SETTING:
       ok = vp_settings_set (call->db, call->session, c->fields[0], c->fields[1], error);
+      break;
+    case CHANGE_MOVE_LINK:
+      ok = vp_settings_move_link (call->db, call->session, c->fields[0], c->fields[1], NULL,
+                                  error);
       break;
     default:
       g_assert_not_reached ();
@@ -594,6 +630,29 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+move_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VpSettingsPage *self = VP_SETTINGS_PAGE (widget);
+  guint selected = gtk_drop_down_get_selected (self->links_dropdown);
+  const VpLinkUse *use;
+  Change *c;
+
+  if (self->links == NULL || selected >= self->links->len)
+    {
+      vp_ui_show_error (self->message_label, _("No meter uses a link yet."));
+      return;
+    }
+  use = g_ptr_array_index (self->links, selected);
+  c = change_new (CHANGE_MOVE_LINK);
+  c->fields[0] = g_strdup (use->link);
+  c->fields[1] = text_of (self->new_link_entry);
+  c->done = g_strdup_printf (_("The meters of %s now use %s."), c->fields[0], c->fields[1]);
+  vp_settings_page_change (self, c);
+}
+
+static void
 scheme_changed_cb (VpSettingsPage *self)
 {
   static const char * const hints[] = {
@@ -640,6 +699,29 @@ vp_settings_page_build_counter (VpSettingsPage *self)
       gtk_grid_attach (self->counter_grid, save, 2, i, 1, 1);
       g_hash_table_insert (self->setting_fields, (gpointer) info->key, field);
     }
+
+  /* The links the meters use; a gateway's new address moves all its meters at once. */
+  {
+    guint row = vp_settings_get_n_infos ();
+    GtkWidget *heading = gtk_label_new (_("Links in use"));
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Move to"));
+    GtkWidget *move = gtk_button_new_with_mnemonic (_("Move _Meters"));
+
+    gtk_label_set_xalign (GTK_LABEL (heading), 1);
+    gtk_widget_set_margin_top (heading, 12);
+    self->links_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+    gtk_widget_set_margin_top (GTK_WIDGET (self->links_dropdown), 12);
+    self->new_link_entry = GTK_ENTRY (gtk_entry_new ());
+    gtk_entry_set_placeholder_text (self->new_link_entry, "tcp://192.168.1.20:4001?baud=2400");
+    gtk_label_set_xalign (GTK_LABEL (label), 1);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->new_link_entry));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (move), "settings.move-link");
+    gtk_grid_attach (self->counter_grid, heading, 0, row, 1, 1);
+    gtk_grid_attach (self->counter_grid, GTK_WIDGET (self->links_dropdown), 1, row, 2, 1);
+    gtk_grid_attach (self->counter_grid, label, 0, row + 1, 1, 1);
+    gtk_grid_attach (self->counter_grid, GTK_WIDGET (self->new_link_entry), 1, row + 1, 1, 1);
+    gtk_grid_attach (self->counter_grid, move, 2, row + 1, 1, 1);
+  }
 }
 
 static void
@@ -681,6 +763,7 @@ vp_settings_page_finalize (GObject *object)
   g_clear_pointer (&self->operators, g_ptr_array_unref);
   g_clear_pointer (&self->tariff_lines, g_ptr_array_unref);
   g_clear_pointer (&self->setting_fields, g_hash_table_unref);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (vp_settings_page_parent_class)->finalize (object);
@@ -775,6 +858,7 @@ vp_settings_page_class_init (VpSettingsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "settings.add-tariff", NULL, add_tariff_action);
   gtk_widget_class_install_action (widget_class, "settings.add-room", NULL, add_room_action);
   gtk_widget_class_install_action (widget_class, "settings.save", "s", save_action);
+  gtk_widget_class_install_action (widget_class, "settings.move-link", NULL, move_link_action);
 }
 
 static void
@@ -829,6 +913,7 @@ vp_settings_page_get_field (VpSettingsPage *self,
       { "building", self->building_entry },
       { "room", self->room_entry },
       { "area", self->area_entry },
+      { "new-link", self->new_link_entry },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -854,6 +939,8 @@ vp_settings_page_set_choice (VpSettingsPage *self,
     gtk_drop_down_set_selected (self->scheme_dropdown, value);
   else if (g_str_equal (name, "floor"))
     gtk_spin_button_set_value (self->floor_spin, value);
+  else if (g_str_equal (name, "link"))
+    gtk_drop_down_set_selected (self->links_dropdown, value);
   else
     g_return_if_reached ();
 }

@@ -15,11 +15,12 @@ GtkWidget   *vp_settings_page_new             (VpContext      *context);
 void         vp_settings_page_refresh         (VpSettingsPage *self);
 gboolean     vp_settings_page_get_busy        (VpSettingsPage *self);
 /* A field by name: "login", "name", "password", "new-password", "tariff-name",
- * "prices", "site", "building", "room", "area", or a setting key (vp-settings.h). */
+ * "prices", "site", "building", "room", "area", "new-link", or a setting key
+ * (vp-settings.h). */
 GtkEditable *vp_settings_page_get_field       (VpSettingsPage *self,
                                                const char     *name);
 /* A choice by name: "role" (VpRole), "utility" (VpUtility), "scheme" (0 flat, 1 time
- * of use, 2 tiered), "floor" (the floor number). */
+ * of use, 2 tiered), "floor" (the floor number), "link" (index in the links in use). */
 void         vp_settings_page_set_choice      (VpSettingsPage *self,
                                                const char     *name,
                                                int             value);
