@@ -25,8 +25,8 @@ run_clear (Run *run)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 /* $VPCTL --db @db --json ARGS… with @env ("NAME=value", ENV (…)) in an environment
- * without the caller's VP_* variables; stdout is parsed as one JSON object when it
- * exited 0. */
+ * without the caller's VP_* variables; stdout is parsed as one JSON object (or array)
+ * when it exited 0. */
 static inline void
 vp_test_vpctl (const char         *db,
                Run                *run,
@@ -73,6 +73,7 @@ vp_test_vpctl (const char         *db,
     {
       run->json = json_from_string (run->out, &error);
       g_assert_no_error (error);
-      g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json));
+      /* An object, or an array for the listing commands ("vpctl report list"). */
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json) || JSON_NODE_HOLDS_ARRAY (run->json));
     }
 }
