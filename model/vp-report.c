@@ -910,6 +910,66 @@ static const SqlSpec arrears_spec = {
   " ORDER BY COALESCE (bal.balance, 0), a.number"
 };
 
+/* Site operations (vp-fee, vp-apportion, vp-postpaid): bills still owed, fee items
+ * charged, and how common-area consumption was shared. */
+#define SITE_FROM \
+  " JOIN accounts a ON a.id = x.account_id JOIN customers c ON c.id = a.customer_id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id"
+
+static const ColumnSpec bills_unpaid_columns[] = {
+  { "bill", "账单 Bill", VP_REPORT_TEXT, FALSE },
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "item", "项目 Item", VP_REPORT_TEXT, FALSE },
+  { "due", "到期 Due", VP_REPORT_TEXT, FALSE },
+  { "amount", "金额 Amount", VP_REPORT_MONEY, TRUE },
+  { "owed", "欠缴 Owed", VP_REPORT_MONEY, TRUE },
+};
+
+static const SqlSpec bills_unpaid_spec = {
+  bills_unpaid_columns, G_N_ELEMENTS (bills_unpaid_columns),
+  "SELECT printf ('B%08d', x.id), a.number, c.name, x.item, x.due_date, x.amount,"
+  " x.amount - x.paid FROM bills x" SITE_FROM
+  " WHERE x.state = 'open' AND" ACCOUNT_FILTER " ORDER BY x.due_date, x.id"
+};
+
+static const ColumnSpec fee_charges_columns[] = {
+  { "item", "收费项目 Fee item", VP_REPORT_TEXT, FALSE },
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "period", "应收日 Due date", VP_REPORT_TEXT, FALSE },
+  { "charge", "方式 Charged by", VP_REPORT_TEXT, FALSE },
+  { "amount", "金额 Amount", VP_REPORT_MONEY, TRUE },
+};
+
+static const SqlSpec fee_charges_spec = {
+  fee_charges_columns, G_N_ELEMENTS (fee_charges_columns),
+  "SELECT fi.name, a.number, c.name, x.period,"
+  " CASE WHEN x.bill_id IS NOT NULL THEN '账单 Bill' ELSE '扣费 Deducted' END, x.amount"
+  " FROM fee_charges x JOIN fee_items fi ON fi.id = x.fee_id" SITE_FROM
+  " WHERE x.created_at >= :from AND x.created_at < :to AND" ACCOUNT_FILTER
+  " ORDER BY fi.name, x.period, a.number"
+};
+
+static const ColumnSpec apportion_columns[] = {
+  { "group", "公摊组 Group", VP_REPORT_TEXT, FALSE },
+  { "month", "月份 Month", VP_REPORT_TEXT, FALSE },
+  { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
+  { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
+  { "weight", "权重 Weight", VP_REPORT_COUNT, FALSE },
+  { "share", "分摊 Share", VP_REPORT_MONEY, TRUE },
+};
+
+static const SqlSpec apportion_spec = {
+  apportion_columns, G_N_ELEMENTS (apportion_columns),
+  "SELECT g.name, ar.period, a.number, c.name, x.weight, x.share"
+  " FROM apportion_shares x JOIN apportion_runs ar ON ar.id = x.run_id"
+  " JOIN apportion_groups g ON g.id = ar.group_id" SITE_FROM
+  " WHERE ar.created_at >= :from AND ar.created_at < :to AND" ACCOUNT_FILTER
+  " ORDER BY g.name, ar.period, a.number"
+};
+
 static const ColumnSpec low_balance_columns[] = {
   { "account", "账号 Account", VP_REPORT_TEXT, FALSE },
   { "name", "客户 Customer", VP_REPORT_TEXT, FALSE },
@@ -1696,8 +1756,12 @@ static const Entry entries[] = {
     query_revenue, &revenue_tariff },
   { { "journal", "流水明细", "Ledger journal", "revenue", PERIOD_FILTERS, "amount" },
     query_journal, NULL },
+  { { "fee-charges", "收费项目明细", "Fee item charges", "revenue", CONSUMPTION_FILTERS, NULL },
+    query_sql, &fee_charges_spec },
   { { "arrears", "欠费清单", "Arrears", "accounts", SNAPSHOT_FILTERS, "balance" },
     query_sql, &arrears_spec },
+  { { "bills-unpaid", "未缴账单", "Unpaid bills", "accounts", SNAPSHOT_FILTERS, NULL },
+    query_sql, &bills_unpaid_spec },
   { { "low-balance", "低余额清单", "Low balances", "accounts", SNAPSHOT_FILTERS, "balance" },
     query_sql, &low_balance_spec },
   { { "tripped", "跳闸用户清单", "Tripped supplies", "accounts", SNAPSHOT_FILTERS, NULL },
@@ -1728,6 +1792,9 @@ static const Entry entries[] = {
   { { "consumption-yearly", "用量年报", "Yearly consumption", "consumption",
       CONSUMPTION_FILTERS, NULL },
     query_consumption, &consumption_yearly },
+  { { "apportion", "公摊分摊明细", "Common-area apportionment", "consumption",
+      CONSUMPTION_FILTERS, NULL },
+    query_sql, &apportion_spec },
   { { "audit-log", "操作日志", "Audit log", "logs",
       VP_REPORT_PARAM_PERIOD | VP_REPORT_PARAM_OPERATOR | VP_REPORT_PARAM_ACCOUNT, NULL },
     query_sql, &audit_spec },

@@ -3,6 +3,7 @@
 
 #include "vp-apportion.h"
 #include "vp-engine.h"
+#include "vp-report.h"
 #include "vp-tariff-store.h"
 #include "vp-test-counter.h"
 
@@ -350,6 +351,25 @@ test_run_area_deduct (Fixture       *f,
       g_assert_cmpint (a->share, ==, b->share);
       g_assert_cmpstr (a->reference, ==, b->reference);
     }
+  /* the report of the split: the same shares, the same total */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(VpReportTable) table = NULL;
+    VpReportParams params;
+    int column;
+
+    vp_report_params_init (&params);
+    params.from = g_date_time_format (now, "%Y-%m-%d");
+    params.to = g_date_time_format (now, "%Y-%m-%d");
+    table = vp_report_run (f->c.db, f->c.admin, "apportion", &params, &error);
+    g_assert_no_error (error);
+    vp_report_params_clear (&params);
+    column = vp_report_table_column (table, "share");
+    g_assert_cmpuint (table->rows->len, ==, 3);
+    g_assert_cmpint (table->totals[column], ==, 32000);
+    g_assert_cmpint (vp_report_table_get_row (table, 1)[column].value, ==, 9705);
+  }
+
   /* another month has no readings: a zero total shares zero */
   g_clear_pointer (&run, vp_apportion_run_free);
   g_assert_true (vp_apportion_run (f->c.db, f->c.admin, "7号楼公摊", "2026-12", &run, &error));

@@ -3,6 +3,7 @@
 
 #include "vp-engine.h"
 #include "vp-fee.h"
+#include "vp-report.h"
 #include "vp-tariff-store.h"
 #include "vp-test-counter.h"
 
@@ -227,6 +228,27 @@ test_per_area_bill (Fixture       *f,
                               NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (balance_of (f, number), ==, 0);
+
+  /* reports: both charges itemised; only the January bill is still owed */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(VpReportTable) charges = NULL;
+    g_autoptr(VpReportTable) unpaid = NULL;
+    VpReportParams params;
+
+    vp_report_params_init (&params);
+    params.from = g_date_time_format (now, "%Y-%m-%d");
+    params.to = g_date_time_format (now, "%Y-%m-%d");
+    charges = vp_report_run (f->db, f->admin, "fee-charges", &params, &error);
+    g_assert_no_error (error);
+    unpaid = vp_report_run (f->db, f->admin, "bills-unpaid", &params, &error);
+    g_assert_no_error (error);
+    vp_report_params_clear (&params);
+    g_assert_cmpuint (charges->rows->len, ==, 2);
+    g_assert_cmpint (charges->totals[vp_report_table_column (charges, "amount")], ==, 2 * 30863);
+    g_assert_cmpuint (unpaid->rows->len, ==, 1);
+    g_assert_cmpint (unpaid->totals[vp_report_table_column (unpaid, "owed")], ==, 30863);
+  }
 }
 
 /* Per unit: the December charge prices what the meters used from 1 November. */
