@@ -11,6 +11,7 @@
 #include "vp-account.h"
 #include "vp-database.h"
 #include "vp-demo.h"
+#include "vp-engine.h"
 #include "vp-ledger.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
@@ -60,11 +61,11 @@ print_root (JsonBuilder *b)
   vpctl_print_json (root);
 }
 
+/* Adds @e's members to the object the caller has begun. */
 static void
-build_entry (JsonBuilder         *b,
-             const VpLedgerEntry *e)
+add_entry_members (JsonBuilder         *b,
+                   const VpLedgerEntry *e)
 {
-  json_builder_begin_object (b);
   add_string (b, "receipt", e->receipt);
   add_string (b, "account", e->account);
   add_string (b, "kind", vp_ledger_kind_to_string (e->kind));
@@ -81,6 +82,14 @@ build_entry (JsonBuilder         *b,
   if (e->note != NULL)
     add_string (b, "note", e->note);
   add_string (b, "time", e->created_at);
+}
+
+static void
+build_entry (JsonBuilder         *b,
+             const VpLedgerEntry *e)
+{
+  json_builder_begin_object (b);
+  add_entry_members (b, e);
   json_builder_end_object (b);
 }
 
@@ -645,6 +654,7 @@ vpctl_group_topup (VpctlContext *ctx,
   };
   VpPaymentMethod m;
   gint64 amount, given = 0;
+  guint close_queued = 0;
   VpSession *session;
   VpDatabase *db;
 
@@ -663,7 +673,37 @@ vpctl_group_topup (VpctlContext *ctx,
   if (session == NULL
       || !vp_ledger_topup (db, session, argv[1], amount, m, ref, given, &entry, &error))
     return vpctl_fail (ctx, error);
-  return print_entry (ctx, entry);
+
+  /* The money is committed; now queue the close commands it implies so the next cycle
+   * (or the running service) sends them first. Should this fail, the cycle's own
+   * check of tripped accounts above the close threshold still closes them. */
+  if (!vp_engine_on_topup (db, entry->account, &close_queued, &error))
+    {
+      g_printerr (_("vpctl: the top-up is committed (receipt %s), but its close commands "
+                    "were not queued: %s. The next cycle will close the supply.\n"),
+                  entry->receipt, error->message);
+      g_clear_error (&error);
+    }
+
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      add_entry_members (b, entry);
+      json_builder_set_member_name (b, "close_queued");
+      json_builder_add_int_value (b, close_queued);
+      json_builder_end_object (b);
+      print_root (b);
+      return VPCTL_EXIT_OK;
+    }
+
+  print_entry (ctx, entry);
+  if (close_queued > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u close command queued; the next cycle sends it.\n",
+                          "%u close commands queued; the next cycle sends them.\n",
+                          close_queued), close_queued);
+  return VPCTL_EXIT_OK;
 }
 
 int

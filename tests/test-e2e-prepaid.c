@@ -525,6 +525,46 @@ test_e2e_killed_sender (Fixture       *f,
   vp_cycle_report_clear (&report);
 }
 
+/* `vpctl topup` on a tripped account queues the close it implies (close_queued in its
+ * JSON), and the next send closes the relay: the customer does not wait for a cycle. */
+static void
+test_e2e_vpctl_topup_closes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  VpCycleReport report = { 0 };
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set");
+      return;
+    }
+
+  /* 60 kWh at 1.00/kWh against 50.00: the balance goes below the trip threshold. */
+  cycle (f, &report);
+  set_register (f->tcp_bus, METER_A, "energy", "60.00");
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, f->a), ==, 5000 - 6000);
+  g_assert_true (sim_state (f->tcp_bus, METER_A).relay_open);
+
+  proc = spawn_vpctl (f, "--operator", "cashier", "--json", "topup", f->a, "30", "--method",
+                      "cash", NULL);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (out, "\"balance_after\":\"20.00\""));
+  g_assert_nonnull (strstr (out, "\"close_queued\":1"));
+  g_assert_true (sim_state (f->tcp_bus, METER_A).relay_open);   /* queued, not yet sent */
+
+  send_commands (f, f->engine, &report);
+  g_assert_cmpuint (report.commands_confirmed, ==, 1);
+  g_assert_false (sim_state (f->tcp_bus, METER_A).relay_open);
+  vp_cycle_report_clear (&report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,6 +576,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/restart", Fixture, NULL, fixture_setup, test_e2e_restart,
               fixture_teardown);
+  g_test_add ("/vp/e2e-prepaid/vpctl-topup-closes", Fixture, NULL, fixture_setup,
+              test_e2e_vpctl_topup_closes, fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/vpctl", Fixture, NULL, fixture_setup, test_e2e_vpctl,
               fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/service", Fixture, NULL, fixture_setup, test_e2e_service,
