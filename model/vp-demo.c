@@ -308,9 +308,11 @@ generate (Demo    *d,
                     return FALSE;
                   d->stats->accounts++;
 
-                  /* DL/T 645 addresses are 12 BCD digits; a gateway per building. */
-                  link = g_strdup_printf ("tcp://10.%d.%d.%d:8899", (int) site,
-                                          (int) (b / 250), (int) (b % 250) + 1);
+                  /* DL/T 645 addresses are 12 BCD digits; a gateway per building.
+                   * Demo gateways are on loopback only: `vendpoint --demo` points them
+                   * at its built-in simulator, and nothing else is ever dialled. */
+                  link = g_strdup_printf ("tcp://127.0.0.1:%d",
+                                          20000 + (int) (building_id % 40000));
                   for (int m = 0; m < (water ? 2 : 1); m++)
                     {
                       if (m == 0)
