@@ -34,6 +34,7 @@ typedef struct
   gint64  id;
   char   *number;
   gint64  area;
+  GDate   opened;      /* local day the account was opened */
 } Member;
 
 const char *
@@ -509,7 +510,8 @@ load_locked (VpDatabase  *db,
 
       g_ptr_array_add (fees, fee);
       g_ptr_array_add (members, list);
-      rows = vp_database_prepare (db, "SELECT a.id, a.number, COALESCE (r.area, 0) "
+      rows = vp_database_prepare (db, "SELECT a.id, a.number, COALESCE (r.area, 0), "
+                                  "date (a.opened_at, 'localtime') "
                                   "FROM fee_members m JOIN accounts a ON a.id = m.account_id "
                                   "LEFT JOIN rooms r ON r.id = a.room_id WHERE m.fee_id = ? "
                                   "AND a.status <> 'closed' ORDER BY a.number", error);
@@ -523,6 +525,9 @@ load_locked (VpDatabase  *db,
           member->id = sqlite3_column_int64 (rows, 0);
           member->number = vp_model_column_dup (rows, 1);
           member->area = sqlite3_column_int64 (rows, 2);
+          if (!vp_site_parse_date ((const char *) sqlite3_column_text (rows, 3),
+                                   &member->opened, NULL))
+            g_date_clear (&member->opened, 1);
           g_ptr_array_add (list, member);
         }
       if (rc != SQLITE_DONE)
@@ -593,10 +598,14 @@ vp_fee_run_due (VpDatabase  *db,
             break;
           for (guint j = 0; j < list->len; j++)
             {
+              const Member *member = g_ptr_array_index (list, j);
               gboolean booked;
               gint64 amount = 0;
 
-              if (!charge_one (db, actor, fee, g_ptr_array_index (list, j), &due, k, &booked,
+              /* nothing is due from before the account existed */
+              if (g_date_valid (&member->opened) && g_date_compare (&due, &member->opened) < 0)
+                continue;
+              if (!charge_one (db, actor, fee, member, &due, k, &booked,
                                &amount, error))
                 {
                   if (out_charged != NULL)

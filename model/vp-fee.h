@@ -10,7 +10,8 @@
  *   monthly and quarterly items on day N (default the start's day) of the start's
  *   month and of every first / third month after it, on the last day of a shorter
  *   month (31 → 28 or 29 February, 30 April).
- * - vp_fee_run_due() charges every due date up to "today" that has not been charged:
+ * - vp_fee_run_due() charges every due date up to "today" that has not been charged,
+ *   from the later of the item's start and the day the account was opened:
  *   one transaction per charge, each claiming its (fee, account, due date) key first,
  *   so running it twice, or in two processes at once, never charges a date twice.
  * - Per-m² and per-unit amounts: quantity (0.01 m², 0.01 units) × price (0.0001 yuan)
@@ -85,7 +86,8 @@ gboolean    vp_fee_add                  (VpDatabase       *db,
                                          VpSession        *actor,
                                          const VpFeeSpec  *spec,
                                          GError          **error);
-/* Charges fee @name to @account from now on (already there: nothing happens).
+/* Makes @account a payer of fee @name (already there: nothing happens); the next run
+ * charges it every due date since the item's start or the account's opening.
  * ACCOUNT_MANAGE; audited. */
 gboolean    vp_fee_add_member           (VpDatabase       *db,
                                          VpSession        *actor,

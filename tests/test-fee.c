@@ -80,6 +80,14 @@ balance_of (Fixture    *f,
   return account->balance;
 }
 
+/* The scenarios below are set in 2026 and later: their accounts were opened before. */
+static void
+backdate_accounts (Fixture *f)
+{
+  g_assert_true (vp_database_exec (f->db, "UPDATE accounts SET opened_at = "
+                                   "'2025-06-01T00:00:00.000000Z'", NULL));
+}
+
 static void
 add_fee (Fixture       *f,
          const char    *name,
@@ -95,6 +103,7 @@ add_fee (Fixture       *f,
   VpFeeSpec spec = { .name = name, .schedule = schedule, .start = start, .day = day,
                      .basis = basis, .amount = amount, .charge = charge };
 
+  backdate_accounts (f);
   g_assert_true (vp_fee_add (f->db, f->admin, &spec, &error));
   g_assert_no_error (error);
   g_assert_true (vp_fee_add_member (f->db, f->admin, name, member, &error));
@@ -138,6 +147,31 @@ test_run_idempotent (Fixture       *f,
   g_assert_cmpuint (charged, ==, 0);
 }
 
+/* An account opened on 15 March owes the 31 March and 30 April rent, not January's. */
+static void
+test_from_opening (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old = vp_test_counter_open (f, "老住户", NULL);
+  g_autofree char *number = NULL;
+  guint charged = 0;
+
+  add_fee (f, "物业费", VP_FEE_MONTHLY, "2026-01-31", 31, VP_FEE_FIXED, 10000,
+           VP_CHARGE_DEDUCT, old);
+  number = vp_test_counter_open (f, "新住户", NULL);
+  g_assert_true (vp_database_exec (f->db, "UPDATE accounts SET opened_at = "
+                                   "'2026-03-15T02:00:00.000000Z' WHERE number = '10000024'",
+                                   NULL));
+  g_assert_cmpstr (number, ==, "10000024");
+  g_assert_true (vp_fee_add_member (f->db, f->admin, "物业费", number, &error));
+  g_assert_true (vp_fee_run_due (f->db, f->admin, "2026-04-30", &charged, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (charged, ==, 4 + 2);
+  g_assert_cmpint (balance_of (f, number), ==, -20000);
+  g_assert_cmpint (balance_of (f, old), ==, -40000);
+}
+
 typedef struct
 {
   char   *path;
@@ -176,6 +210,7 @@ test_run_two_processes (Fixture       *f,
            VP_CHARGE_DEDUCT, numbers[0]);
   for (int i = 1; i < 4; i++)
     g_assert_true (vp_fee_add_member (f->db, f->admin, "租金", numbers[i], NULL));
+  backdate_accounts (f);
 
   for (int t = 0; t < 2; t++)
     {
@@ -349,6 +384,8 @@ main (int   argc,
   g_test_add_func ("/vp/fee/due-dates", test_due_dates);
   g_test_add ("/vp/fee/run-idempotent", Fixture, NULL, vp_test_counter_setup,
               test_run_idempotent, vp_test_counter_teardown);
+  g_test_add ("/vp/fee/from-opening", Fixture, NULL, vp_test_counter_setup,
+              test_from_opening, vp_test_counter_teardown);
   g_test_add ("/vp/fee/two-processes", Fixture, NULL, vp_test_counter_setup,
               test_run_two_processes, vp_test_counter_teardown);
   g_test_add ("/vp/fee/per-area-bill", Fixture, NULL, vp_test_counter_setup,

@@ -151,23 +151,29 @@ test_fees_and_bills (Fixture       *f,
   g_autofree char *text = NULL;
   g_autofree char *bill = NULL;
   JsonArray *bills;
+  /* next year: fees fall due from the later of their start and the accounts' opening */
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int year = g_date_time_get_year (now) + 1;
+  g_autofree char *jan31 = g_strdup_printf ("%d-01-31", year);
+  g_autofree char *jan01 = g_strdup_printf ("%d-01-01", year);
+  g_autofree char *mar31 = g_strdup_printf ("%d-03-31", year);
 
-  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "add", "物业费", "--schedule", "monthly", "--start",
-         "2026-01-31", "--amount", "100", "--account", f->accounts[0], "--account",
-         f->accounts[1], NULL);
+  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "add", "物业费", "--schedule", "monthly",
+                 "--start", jan31, "--amount", "100", "--account", f->accounts[0],
+                 "--account", f->accounts[1], NULL);
   g_assert_cmpint (num (&r, "members"), ==, 2);
   /* Jan 31, Feb 28, Mar 31 for two accounts; then nothing more */
-  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", "2026-03-31", NULL);
+  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", mar31, NULL);
   g_assert_cmpint (num (&r, "charged"), ==, 6);
   g_assert_cmpstr (str (&r, "amount"), ==, "600.00");
-  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", "2026-03-31", NULL);
+  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", mar31, NULL);
   g_assert_cmpint (num (&r, "charged"), ==, 0);
   vp_test_vpctl (f->db, &r, ENV (CASHIER), "account", "show", f->accounts[0], NULL);
   g_assert_cmpstr (str (&r, "balance"), ==, "-300.00");
 
   vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "add", "开户费", "--schedule", "once", "--start",
-         "2026-01-01", "--amount", "50", "--charge", "bill", "--account", f->accounts[2], NULL);
-  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", "2026-03-31", NULL);
+         jan01, "--amount", "50", "--charge", "bill", "--account", f->accounts[2], NULL);
+  vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "run", "--date", mar31, NULL);
   g_assert_cmpint (num (&r, "charged"), ==, 1);
   vp_test_vpctl (f->db, &r, ENV (ADMIN), "fee", "list", NULL);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (obj (&r), "fees")), ==, 2);
