@@ -642,6 +642,32 @@ load_tariff (VpDatabase  *db,
   return TRUE;
 }
 
+static gboolean
+load_bill_items (VpDatabase  *db,
+                 VpReceipt   *r,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = vp_database_prepare (db, "SELECT b.item, p.amount FROM bill_payments p "
+                              "JOIN bills b ON b.id = p.bill_id JOIN ledger l ON l.id = p.topup_id "
+                              "WHERE l.receipt = ? AND p.fee_id IS NOT NULL ORDER BY p.id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, r->receipt_no, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    vp_receipt_add_deduction (r, (const char *) sqlite3_column_text (stmt, 0),
+                              sqlite3_column_int64 (stmt, 1));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not read the bill paid"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Fills @r from the current row of load_sql. */
 static gboolean
 fill_from_row (VpDatabase   *db,
@@ -705,6 +731,10 @@ fill_from_row (VpDatabase   *db,
   /* A top-up that paid off a negative balance: the debt is itemised. */
   if (r->kind == VP_RECEIPT_TOPUP && r->balance_before < 0 && r->amount > 0)
     vp_receipt_add_deduction (r, "抵扣欠费 Arrears settled", MIN (-r->balance_before, r->amount));
+  /* A top-up that paid a bill outside the balance (a fee item or a common-area share,
+   * vp-postpaid.h): the bill's item is what the money went to. */
+  if (r->kind == VP_RECEIPT_TOPUP && !load_bill_items (db, r, error))
+    return FALSE;
 
   return load_meters (db, r, sqlite3_column_int64 (stmt, 18), created_at, error)
     && load_tariff (db, r, tariff, created_at, error);

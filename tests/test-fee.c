@@ -3,6 +3,7 @@
 
 #include "vp-engine.h"
 #include "vp-fee.h"
+#include "vp-receipt.h"
 #include "vp-report.h"
 #include "vp-tariff-store.h"
 #include "vp-test-counter.h"
@@ -241,6 +242,8 @@ test_per_area_bill (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) bills = NULL;
+  g_autoptr(VpLedgerEntry) entry = NULL;
+  g_autoptr(VpReceipt) receipt = NULL;
   g_autofree char *number = NULL;
   VpBill *bill;
 
@@ -260,9 +263,17 @@ test_per_area_bill (Fixture       *f,
   g_assert_cmpstr (bill->item, ==, "物业费 2026-04-30");
   g_assert_true (vp_shift_open (f->db, f->cashier, 0, NULL, &error));
   g_assert_true (vp_bill_pay (f->db, f->cashier, bill->number, 30863, VP_PAYMENT_CASH, 40000,
-                              NULL, &error));
+                              &entry, &error));
   g_assert_no_error (error);
   g_assert_cmpint (balance_of (f, number), ==, 0);
+  /* the customer's receipt names what the money paid for */
+  g_assert_true (vp_receipt_load (f->db, entry->receipt, &receipt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (receipt->deductions->len, ==, 1);
+  g_assert_cmpstr (((VpReceiptItem *) receipt->deductions->pdata[0])->label, ==,
+                   "物业费 2026-04-30");
+  g_assert_cmpint (((VpReceiptItem *) receipt->deductions->pdata[0])->amount, ==, 30863);
+  g_assert_cmpint (entry->change, ==, 40000 - 30863);
 
   /* reports: both charges itemised; only the January bill is still owed */
   {
