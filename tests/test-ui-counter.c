@@ -3,6 +3,7 @@
 
 #include "vp-approval-dialog.h"
 #include "vp-counter-page.h"
+#include "vp-engine.h"
 #include "vp-customer-card.h"
 #include "vp-ledger.h"
 #include "vp-model-error.h"
@@ -313,6 +314,37 @@ test_keyboard_topup (VpUiFixture   *fixture,
   g_assert_cmpint (account->balance, ==, 9000);
 }
 
+static void
+test_topup_restores_supply (VpUiFixture   *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) admin = NULL;
+  g_autofree char *number = NULL;
+  VpTopupDialog *topup;
+  VpCounterPage *page;
+  guint queued = 0;
+
+  /* An account at ¥0.00 with a meter: the engine's balance rule cuts the supply. */
+  admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  number = vp_ui_test_open_customer (fixture->db, admin, "周杰", "7-101", "000010609999", 0);
+  g_assert_true (vp_engine_on_topup (fixture->db, number, &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, 1);
+
+  /* The admin's shift is open: F5 goes straight to the amount. */
+  page = login_and_pick (fixture, "admin", "周杰", number);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "topup", NULL);
+  topup = VP_TOPUP_DIALOG (wait_dialog (page, VP_TYPE_TOPUP_DIALOG));
+  vp_ui_test_type (vp_topup_dialog_get_amount (topup), "100");
+  gtk_widget_activate_action (GTK_WIDGET (topup), "topup.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (topup), "topup.commit", NULL);
+  wait_step (topup, "done");
+  g_assert_nonnull (strstr (vp_topup_dialog_get_done_text (topup),
+                            "1 meter will be switched back on"));
+}
+
 static gboolean
 refund_settled (gpointer data)
 {
@@ -442,6 +474,8 @@ main (int   argc,
               vp_ui_fixture_setup, test_topup, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/keyboard-topup", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_keyboard_topup, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/counter/topup-restores-supply", VpUiFixture, NULL,
+              vp_ui_fixture_setup, test_topup_restores_supply, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/refund-approval", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_refund_with_approval, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/counter/reverse", VpUiFixture, NULL,

@@ -57,13 +57,13 @@ is_mapped (gpointer widget)
   return gtk_widget_get_mapped (widget);
 }
 
-static char *
-open_customer (VpDatabase *db,
-               VpSession  *admin,
-               const char *name,
-               const char *room,
-               const char *meter,
-               gint64      opening)
+char *
+vp_ui_test_open_customer (VpDatabase *db,
+                          VpSession  *admin,
+                          const char *name,
+                          const char *room,
+                          const char *meter,
+                          gint64      opening)
 {
   g_autoptr(VpAccount) account = NULL;
   g_autoptr(GError) error = NULL;
@@ -113,8 +113,9 @@ vp_ui_fixture_setup (VpUiFixture   *fixture,
   g_assert_no_error (error);
   g_assert_true (vp_shift_open (fixture->db, admin, 0, NULL, &error));
   g_assert_no_error (error);
-  fixture->wang_fang = open_customer (fixture->db, admin, "王芳", "3-402", "000010604867", 50000);
-  fixture->li_lei = open_customer (fixture->db, admin, "李雷", "3-403", NULL, 1000);
+  fixture->wang_fang = vp_ui_test_open_customer (fixture->db, admin, "王芳", "3-402",
+                                                 "000010604867", 50000);
+  fixture->li_lei = vp_ui_test_open_customer (fixture->db, admin, "李雷", "3-403", NULL, 1000);
 
   /* No printer here: receipts are checked as the PDFs saved beside the database. */
   g_assert_true (vp_database_set_setting (fixture->db, VP_CONTEXT_PRINT_RECEIPTS_KEY, "false",

@@ -50,6 +50,14 @@ void         vp_ui_test_login        (VpUiFixture  *fixture,
 /* Types @text into @editable as a cashier would, one character at a time. */
 void         vp_ui_test_type         (GtkEditable  *editable,
                                       const char   *text);
+/* Opens an account (phone 13800138000) with an optional DL/T 645 meter and opening
+ * cash top-up (needs @admin's open shift when > 0); returns its number. */
+char        *vp_ui_test_open_customer (VpDatabase *db,
+                                       VpSession  *admin,
+                                       const char *name,
+                                       const char *room,
+                                       const char *meter,
+                                       gint64      opening);
 /* The account as stored now. */
 VpAccount   *vp_ui_test_account      (VpUiFixture  *fixture,
                                       const char   *number);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vp-engine.h"
 #include "vp-money.h"
 #include "vp-topup-dialog.h"
 #include "vp-ui.h"
@@ -232,17 +233,43 @@ back_action (GtkWidget  *widget,
   vp_topup_dialog_go (self, "amount", self->next_button, GTK_WIDGET (self->amount_entry));
 }
 
+typedef struct
+{
+  VpLedgerEntry *entry;
+  guint          queued;    /* close commands queued for tripped meters */
+  char          *warning;   /* the engine's error when it could not queue them */
+} Stored;
+
+static void
+stored_free (gpointer data)
+{
+  Stored *stored = data;
+
+  g_clear_pointer (&stored->entry, vp_ledger_entry_free);
+  g_free (stored->warning);
+  g_free (stored);
+}
+
 static gpointer
 topup_work (gpointer   data,
             GError   **error)
 {
   VpUiCall *call = data;
-  VpLedgerEntry *entry = NULL;
+  g_autoptr(GError) engine_error = NULL;
+  Stored *stored = g_new0 (Stored, 1);
 
   if (!vp_ledger_topup (call->db, call->session, call->number, call->amount, call->method,
-                        call->reference, call->tendered, &entry, error))
-    return NULL;
-  return entry;
+                        call->reference, call->tendered, &stored->entry, error))
+    {
+      stored_free (stored);
+      return NULL;
+    }
+
+  /* The money is stored whatever happens next; a tripped supply is switched back on by
+   * close commands the engine sends (its next cycle, or at once where it runs). */
+  if (!vp_engine_on_topup (call->db, call->number, &stored->queued, &engine_error))
+    stored->warning = g_strdup (engine_error->message);
+  return stored;
 }
 
 static void
@@ -264,18 +291,30 @@ topup_cb (GObject      *object,
 {
   g_autoptr(VpTopupDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VpLedgerEntry) entry = vp_ui_run_finish (result, &error);
+  Stored *stored = vp_ui_run_finish (result, &error);
   g_autofree char *amount = NULL;
   g_autofree char *after = NULL;
   g_autofree char *text = NULL;
   g_autofree char *summary = NULL;
+  g_autoptr(GString) supply = g_string_new (NULL);
+  VpLedgerEntry *entry;
 
   vp_topup_dialog_set_busy (self, FALSE);
-  if (entry == NULL)
+  if (stored == NULL)
     {
       vp_ui_show_error (self->confirm_error, error->message);
       return;
     }
+  entry = stored->entry;
+  if (stored->queued > 0)
+    g_string_printf (supply, g_dngettext (GETTEXT_PACKAGE,
+                                          "The supply was cut off: %u meter will be switched back on.",
+                                          "The supply was cut off: %u meters will be switched back on.",
+                                          stored->queued),
+                     stored->queued);
+  else if (stored->warning != NULL)
+    g_string_printf (supply, _("The top-up is stored, but switching the supply back on failed: %s"),
+                     stored->warning);
 
   self->receipt = g_strdup (entry->receipt);
   amount = vp_ui_format_money (entry->amount);
@@ -289,12 +328,20 @@ topup_cb (GObject      *object,
     }
   else
     text = g_strdup_printf (_("Receipt %s\nNew balance %s"), entry->receipt, after);
+  if (supply->len > 0)
+    {
+      char *longer = g_strconcat (text, "\n", supply->str, NULL);
+
+      g_free (text);
+      text = longer;
+    }
   gtk_label_set_text (self->done_label, text);
   vp_topup_dialog_go (self, "done", self->close_button, self->close_button);
 
   summary = g_strdup_printf (_("Topped up %s to %s. Receipt %s. New balance %s."),
                              amount, self->name, entry->receipt, after);
   g_signal_emit (self, signals[COMMITTED], 0, summary, entry->receipt);
+  stored_free (stored);
 }
 
 static void
@@ -320,8 +367,8 @@ commit_action (GtkWidget  *widget,
 
   vp_ui_show_error (self->confirm_error, NULL);
   vp_topup_dialog_set_busy (self, TRUE);
-  vp_ui_run_async (self, NULL, topup_work, call, vp_ui_call_free,
-                   (GDestroyNotify) vp_ledger_entry_free, topup_cb, g_object_ref (self));
+  vp_ui_run_async (self, NULL, topup_work, call, vp_ui_call_free, stored_free, topup_cb,
+                   g_object_ref (self));
 }
 
 static void
@@ -560,4 +607,12 @@ vp_topup_dialog_get_reference (VpTopupDialog *self)
   g_return_val_if_fail (VP_IS_TOPUP_DIALOG (self), NULL);
 
   return GTK_EDITABLE (self->reference_entry);
+}
+
+const char *
+vp_topup_dialog_get_done_text (VpTopupDialog *self)
+{
+  g_return_val_if_fail (VP_IS_TOPUP_DIALOG (self), NULL);
+
+  return gtk_label_get_text (self->done_label);
 }

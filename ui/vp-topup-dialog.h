@@ -19,6 +19,8 @@ const char    *vp_topup_dialog_get_step (VpTopupDialog   *self);
 /* The error shown on the current step, NULL when none. */
 const char    *vp_topup_dialog_get_error (VpTopupDialog  *self);
 gboolean       vp_topup_dialog_get_busy (VpTopupDialog   *self);
+/* What the last step says (receipt, new balance, change, supply), "" before. */
+const char    *vp_topup_dialog_get_done_text (VpTopupDialog *self);
 /* Receipt number of the stored top-up, NULL before. */
 const char    *vp_topup_dialog_get_receipt (VpTopupDialog *self);
 GtkEditable   *vp_topup_dialog_get_amount   (VpTopupDialog   *self);
