@@ -55,45 +55,9 @@ vp_site_enum_lookup (const char *const *names,
   return -1;
 }
 
-const char *
-vp_apportion_basis_to_string (VpApportionBasis basis)
-{
-  g_return_val_if_fail (basis < G_N_ELEMENTS (basis_names), NULL);
-  return basis_names[basis];
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpApportionBasis, vp_apportion_basis, basis_names)
 
-gboolean
-vp_apportion_basis_from_string (const char       *text,
-                                VpApportionBasis *out_basis)
-{
-  int value = vp_site_enum_lookup (basis_names, G_N_ELEMENTS (basis_names), text);
-
-  g_return_val_if_fail (out_basis != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_basis = value;
-  return TRUE;
-}
-
-const char *
-vp_apportion_method_to_string (VpApportionMethod method)
-{
-  g_return_val_if_fail (method < G_N_ELEMENTS (method_names), NULL);
-  return method_names[method];
-}
-
-gboolean
-vp_apportion_method_from_string (const char        *text,
-                                 VpApportionMethod *out_method)
-{
-  int value = vp_site_enum_lookup (method_names, G_N_ELEMENTS (method_names), text);
-
-  g_return_val_if_fail (out_method != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_method = value;
-  return TRUE;
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpApportionMethod, vp_apportion_method, method_names)
 
 static int
 remainder_compare (gconstpointer a,

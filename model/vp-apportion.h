@@ -97,6 +97,26 @@ gboolean    vp_site_account_use_locked      (VpDatabase         *db,
 int         vp_site_enum_lookup             (const char *const  *names,
                                              guint               n_names,
                                              const char         *text);
+/* For model/ only: defines PREFIX_to_string() and PREFIX_from_string() of an enum
+ * whose values index the string array @names. */
+#define VP_SITE_DEFINE_ENUM_STRINGS(Type, prefix, names) \
+  const char * \
+  prefix##_to_string (Type value) \
+  { \
+    g_return_val_if_fail ((guint) value < G_N_ELEMENTS (names), NULL); \
+    return names[value]; \
+  } \
+  gboolean \
+  prefix##_from_string (const char *text, \
+                        Type       *out_value) \
+  { \
+    int value = vp_site_enum_lookup (names, G_N_ELEMENTS (names), text); \
+    g_return_val_if_fail (out_value != NULL, FALSE); \
+    if (value < 0) \
+      return FALSE; \
+    *out_value = (Type) value; \
+    return TRUE; \
+  }
 /* "YYYY-MM" → local midnight of its first day and of the next month's (Unix seconds)
  * and the dates as "YYYY-MM-DD". INVALID_ARGUMENT for anything else. */
 gboolean    vp_site_month_range             (const char         *period,

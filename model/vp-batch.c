@@ -39,45 +39,9 @@ typedef struct
   gint64   created_by;
 } Stored;
 
-const char *
-vp_batch_action_to_string (VpBatchAction action)
-{
-  g_return_val_if_fail (action < G_N_ELEMENTS (action_names), NULL);
-  return action_names[action];
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpBatchAction, vp_batch_action, action_names)
 
-gboolean
-vp_batch_action_from_string (const char    *text,
-                             VpBatchAction *out_action)
-{
-  int value = vp_site_enum_lookup (action_names, G_N_ELEMENTS (action_names), text);
-
-  g_return_val_if_fail (out_action != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_action = value;
-  return TRUE;
-}
-
-const char *
-vp_batch_repeat_to_string (VpBatchRepeat repeat)
-{
-  g_return_val_if_fail (repeat < G_N_ELEMENTS (repeat_names), NULL);
-  return repeat_names[repeat];
-}
-
-gboolean
-vp_batch_repeat_from_string (const char    *text,
-                             VpBatchRepeat *out_repeat)
-{
-  int value = vp_site_enum_lookup (repeat_names, G_N_ELEMENTS (repeat_names), text);
-
-  g_return_val_if_fail (out_repeat != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_repeat = value;
-  return TRUE;
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpBatchRepeat, vp_batch_repeat, repeat_names)
 
 static void
 item_free (VpBatchItem *item)

@@ -37,45 +37,9 @@ typedef struct
   GDate   opened;      /* local day the account was opened */
 } Member;
 
-const char *
-vp_fee_schedule_to_string (VpFeeSchedule schedule)
-{
-  g_return_val_if_fail (schedule < G_N_ELEMENTS (schedule_names), NULL);
-  return schedule_names[schedule];
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpFeeSchedule, vp_fee_schedule, schedule_names)
 
-gboolean
-vp_fee_schedule_from_string (const char    *text,
-                             VpFeeSchedule *out_schedule)
-{
-  int value = vp_site_enum_lookup (schedule_names, G_N_ELEMENTS (schedule_names), text);
-
-  g_return_val_if_fail (out_schedule != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_schedule = value;
-  return TRUE;
-}
-
-const char *
-vp_fee_basis_to_string (VpFeeBasis basis)
-{
-  g_return_val_if_fail (basis < G_N_ELEMENTS (basis_names), NULL);
-  return basis_names[basis];
-}
-
-gboolean
-vp_fee_basis_from_string (const char *text,
-                          VpFeeBasis *out_basis)
-{
-  int value = vp_site_enum_lookup (basis_names, G_N_ELEMENTS (basis_names), text);
-
-  g_return_val_if_fail (out_basis != NULL, FALSE);
-  if (value < 0)
-    return FALSE;
-  *out_basis = value;
-  return TRUE;
-}
+VP_SITE_DEFINE_ENUM_STRINGS (VpFeeBasis, vp_fee_basis, basis_names)
 
 void
 vp_fee_item_free (VpFeeItem *item)
