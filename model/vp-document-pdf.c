@@ -314,6 +314,11 @@ vp_document_to_pdf (VpDocument  *self,
       return NULL;
     }
 
+  /* Everything compressed. Measured (bench-report, bench-document): content streams
+   * shrink 4.5 MB -> 0.4 MB for a 144-page report; deflating the font stream,
+   * CIDToGIDMap and CMap (HPDF_COMP_METADATA) costs about 60 ms of CPU per document
+   * and saves 0.5 MB per document, which for a one-page receipt is 0.92 -> 0.42 MB.
+   * Archived and e-mailed files matter more than 60 ms, so both stay on. */
   HPDF_SetCompressionMode (pdf, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings (pdf);
   HPDF_SetInfoAttr (pdf, HPDF_INFO_CREATOR, "Vendpoint " PACKAGE_VERSION);
