@@ -72,6 +72,46 @@ test_due_dates (void)
     }
 }
 
+/* For random starts, days and steps: each due date is in the right month, on day N or
+ * the month's last day when it is shorter, and the dates strictly increase. */
+static void
+test_due_dates_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (29);
+  static const int step[] = { 0, 1, 3, 12 };
+
+  for (int n = 0; n < 2000; n++)
+    {
+      VpFeeSchedule schedule = g_rand_int_range (rand, VP_FEE_MONTHLY, VP_FEE_YEARLY + 1);
+      int year = g_rand_int_range (rand, 1900, 2400);
+      int month = g_rand_int_range (rand, 1, 13);
+      int day = g_rand_int_range (rand, 1, 32);
+      int start_day = g_rand_int_range (rand, 1, 32);
+      GDate start, previous;
+
+      g_date_clear (&start, 1);
+      g_date_set_dmy (&start, MIN (start_day, g_date_get_days_in_month (month, year)), month,
+                      year);
+      g_date_clear (&previous, 1);
+      for (int k = -3; k < 40; k++)
+        {
+          GDate due;
+          int months = (year * 12 + month - 1) + k * step[schedule];
+          int want_year = months / 12, want_month = months % 12 + 1;
+          int want_day = schedule == VP_FEE_YEARLY ? g_date_get_day (&start) : day;
+
+          g_assert_true (vp_fee_due_date (schedule, &start, day, k, &due));
+          g_assert_cmpint (g_date_get_year (&due), ==, want_year);
+          g_assert_cmpint (g_date_get_month (&due), ==, want_month);
+          g_assert_cmpint (g_date_get_day (&due), ==,
+                           MIN (want_day, g_date_get_days_in_month (want_month, want_year)));
+          if (g_date_valid (&previous))
+            g_assert_cmpint (g_date_compare (&previous, &due), <, 0);
+          previous = due;
+        }
+    }
+}
+
 static gint64
 balance_of (Fixture    *f,
             const char *number)
@@ -393,6 +433,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/vp/fee/due-dates", test_due_dates);
+  g_test_add_func ("/vp/fee/due-dates-random", test_due_dates_random);
   g_test_add ("/vp/fee/run-idempotent", Fixture, NULL, vp_test_counter_setup,
               test_run_idempotent, vp_test_counter_teardown);
   g_test_add ("/vp/fee/from-opening", Fixture, NULL, vp_test_counter_setup,
