@@ -14,6 +14,7 @@ struct _VpNotifyDevices
   VpModem        *modem;
   guint           command_ms;
   guint           send_ms;
+  gboolean        partial;        /* the last SMS failed after some parts went out */
   gboolean        has_smtp;
   VpSmtpConfig    smtp;
   char           *host;
@@ -30,6 +31,7 @@ send_sms (gpointer     user_data,
           GError     **error)
 {
   VpNotifyDevices *self = user_data;
+  guint parts = 0;
 
   if (self->modem == NULL)
     {
@@ -39,8 +41,16 @@ send_sms (gpointer     user_data,
       if (self->command_ms != 0)
         vp_modem_set_timeouts (self->modem, self->command_ms, self->send_ms);
     }
-  if (vp_modem_send_sms (self->modem, number, text, NULL, NULL, error))
+  self->partial = FALSE;
+  if (vp_modem_send_sms (self->modem, number, text, &parts, NULL, error))
     return TRUE;
+  /* Sending it again would repeat the parts the phone already has: at most once wins,
+   * so the failure is final (vp-notify.h) and says so. */
+  if (parts > 0)
+    {
+      self->partial = TRUE;
+      g_prefix_error (error, "%u part(s) already sent, not retried: ", parts);
+    }
   /* After a timeout or a broken link the modem's state is unknown: start afresh. */
   if ((*error)->domain != VP_MODEM_ERROR)
     g_clear_pointer (&self->modem, vp_modem_free);
@@ -63,6 +73,10 @@ static gboolean
 is_transient (gpointer      user_data,
               const GError *error)
 {
+  VpNotifyDevices *self = user_data;
+
+  if (self->partial)
+    return FALSE;
   if (error->domain == VP_SMTP_ERROR)
     return vp_smtp_error_is_transient (error);
   return vp_modem_error_is_transient (error) || vp_smtp_error_is_transient (error);

@@ -36,6 +36,7 @@ struct _VpModemSim
   /* Shared, under lock */
   char       *fail_line;
   guint       fail_count;
+  guint       fail_skip;
   gboolean    silent;
   GPtrArray  *messages;       /* VpModemSimMessage * */
   GPtrArray  *pending;        /* VpSmsSubmit * parts of unfinished concatenations */
@@ -151,7 +152,9 @@ handle_pdu (VpModemSim *sim,
   g_autofree char *ok = NULL;
 
   g_mutex_lock (&sim->lock);
-  if (sim->fail_count > 0)
+  if (sim->fail_count > 0 && sim->fail_skip > 0)
+    sim->fail_skip--;
+  else if (sim->fail_count > 0)
     {
       sim->fail_count--;
       sim->failed++;
@@ -381,6 +384,15 @@ vp_modem_sim_fail_sends (VpModemSim *sim,
                          const char *final_line,
                          guint       count)
 {
+  vp_modem_sim_fail_sends_after (sim, final_line, 0, count);
+}
+
+void
+vp_modem_sim_fail_sends_after (VpModemSim *sim,
+                               const char *final_line,
+                               guint       skip,
+                               guint       count)
+{
   g_return_if_fail (sim != NULL);
   g_return_if_fail (final_line != NULL);
 
@@ -388,6 +400,7 @@ vp_modem_sim_fail_sends (VpModemSim *sim,
   g_free (sim->fail_line);
   sim->fail_line = g_strdup (final_line);
   sim->fail_count = count;
+  sim->fail_skip = skip;
   g_mutex_unlock (&sim->lock);
 }
 

@@ -41,6 +41,12 @@ char        *vp_modem_sim_get_uri       (VpModemSim        *sim);
 void         vp_modem_sim_fail_sends    (VpModemSim        *sim,
                                          const char        *final_line,
                                          guint              count);
+/* As vp_modem_sim_fail_sends(), after @skip more sends succeed first (to fail part 2
+ * of a long message). */
+void         vp_modem_sim_fail_sends_after (VpModemSim     *sim,
+                                         const char        *final_line,
+                                         guint              skip,
+                                         guint              count);
 /* TRUE: read everything, answer nothing (a modem that hung or lost power). */
 void         vp_modem_sim_set_silent    (VpModemSim        *sim,
                                          gboolean           silent);

@@ -17,6 +17,8 @@
  * - Failures are visible (state, attempts, last_error) and retried with exponential
  *   back-off (base × 2^(attempts−1), at most 6 hours) while the sender says the error is
  *   transient and attempts < "notify.max_attempts" (default 8); otherwise 'abandoned'.
+ * - A sender that may have delivered part of a message (a long SMS whose later part
+ *   failed) must call that failure not transient: it is abandoned, not re-sent.
  * - A channel the sender does not offer (NULL function) leaves its deliveries pending,
  *   without counting an attempt.
  * - When every delivery of a message is sent, the outbox row gets sent_at.

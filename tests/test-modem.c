@@ -306,6 +306,27 @@ test_modem_errors (Fixture       *f,
   g_assert_cmpuint (vp_modem_sim_get_pdu_count (f->sim), ==, 1);
 }
 
+/* Part 2 of 3 refused: the send stops there and says one part went out. */
+static void
+test_modem_partial (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  guint parts = 0;
+
+  for (guint i = 0; i < 150; i++)
+    g_string_append (text, "电");
+  vp_modem_sim_fail_sends_after (f->sim, "+CMS ERROR: 42", 1, 1);
+  g_assert_false (vp_modem_send_sms (f->modem, "13800138000", text->str, &parts, NULL, &error));
+  g_assert_error (error, VP_MODEM_ERROR, VP_MODEM_ERROR_CONGESTION);
+  g_assert_cmpuint (parts, ==, 1);
+  g_assert_cmpuint (vp_modem_sim_get_pdu_count (f->sim), ==, 1);
+  messages = vp_modem_sim_get_messages (f->sim);
+  g_assert_cmpuint (messages->len, ==, 0);
+}
+
 static void
 test_modem_no_answer (Fixture       *f,
                       gconstpointer  data)
@@ -352,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/vp/modem/open-fails", test_modem_open_fails);
   g_test_add ("/vp/modem/send", Fixture, NULL, fixture_setup, test_modem_send, fixture_teardown);
   g_test_add ("/vp/modem/errors", Fixture, NULL, fixture_setup, test_modem_errors, fixture_teardown);
+  g_test_add ("/vp/modem/partial", Fixture, NULL, fixture_setup, test_modem_partial, fixture_teardown);
   g_test_add ("/vp/modem/no-answer", Fixture, NULL, fixture_setup, test_modem_no_answer, fixture_teardown);
   return g_test_run ();
 }

@@ -264,6 +264,32 @@ test_notify_abandon (Fixture       *f,
   g_assert_cmpint (vp_test_counter_query (&f->counter, "SELECT count(*) FROM audit WHERE action = 'notify.release'"), ==, 1);
 }
 
+/* A long SMS whose second part fails is not sent again (the first part reached the
+ * phone): abandoned with the reason, visible. */
+static void
+test_notify_partial (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(VpDelivery) sms = NULL;
+  VpNotifyRun run;
+
+  g_assert_true (vp_database_set_setting (f->counter.db, VP_NOTIFY_EMAIL_TO_KEY, "", &error));
+  for (guint i = 0; i < 100; i++)
+    g_string_append (text, "电");
+  add_message (f, "13800138000", text->str);
+  vp_modem_sim_fail_sends_after (f->sim, "+CMS ERROR: 42", 1, 1);
+  run = run_at (f, T0);
+  g_assert_cmpuint (run.abandoned, ==, 1);
+  run = run_at (f, T0 + 100000);
+  g_assert_cmpuint (run.sent + run.failed + run.abandoned, ==, 0);
+  g_assert_cmpuint (vp_modem_sim_get_pdu_count (f->sim), ==, 1);
+  sms = delivery (f, "sms");
+  g_assert_cmpstr (sms->state, ==, "abandoned");
+  g_assert_nonnull (strstr (sms->last_error, "1 part(s) already sent"));
+}
+
 /* The child: sends through the real devices, then dies before recording. */
 static gboolean
 send_then_die (gpointer     user_data,
@@ -407,6 +433,7 @@ main (int   argc,
   ADD ("deliver", test_notify_deliver);
   ADD ("retry", test_notify_retry);
   ADD ("abandon", test_notify_abandon);
+  ADD ("partial", test_notify_partial);
   ADD ("crash", test_notify_crash);
   ADD ("vpctl", test_notify_vpctl);
 #undef ADD
