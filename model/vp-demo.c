@@ -573,3 +573,70 @@ restore:
   vp_database_exec (db, "PRAGMA cache_size = -2000", NULL);
   return FALSE;
 }
+
+void
+vp_demo_meter_free (VpDemoMeter *meter)
+{
+  if (meter == NULL)
+    return;
+  g_free (meter->address);
+  g_free (meter->link);
+  g_free (meter);
+}
+
+/*
+ * vp_demo_list_meters:
+ *
+ * The active meters of open and suspended accounts, ordered by link then address,
+ * each with the register it shows now: its last stored reading, else its install
+ * reading. `vendpoint --demo` builds its simulated buses from this so the simulated
+ * registers carry on from where the database left them (no backwards registers).
+ * Returns: (transfer container) (element-type VpDemoMeter): NULL with @error set.
+ */
+GPtrArray *
+vp_demo_list_meters (VpDatabase  *db,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) meters = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  vp_database_lock (db);
+  stmt = vp_database_prepare (db,
+                              "SELECT m.address, m.kind, m.link, "
+                              "       COALESCE ((SELECT r.total FROM readings r "
+                              "                  WHERE r.meter_id = m.id "
+                              "                  ORDER BY r.id DESC LIMIT 1), "
+                              "                 m.install_reading) "
+                              "FROM meters m JOIN accounts a ON a.id = m.account_id "
+                              "WHERE m.status = 'active' AND a.status <> 'closed' "
+                              "  AND m.link IS NOT NULL "
+                              "ORDER BY m.link, m.address",
+                              error);
+  if (stmt == NULL)
+    goto out;
+
+  meters = g_ptr_array_new_with_free_func ((GDestroyNotify) vp_demo_meter_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VpDemoMeter *meter = g_new0 (VpDemoMeter, 1);
+
+      meter->address = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      meter->water = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "water") == 0;
+      meter->link = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      meter->reading = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (meters, meter);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vp_database_set_error (db, rc, _("Could not list the demo meters"), error);
+      g_clear_pointer (&meters, g_ptr_array_unref);
+    }
+  sqlite3_reset (stmt);
+
+out:
+  vp_database_unlock (db);
+  return g_steal_pointer (&meters);
+}

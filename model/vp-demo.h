@@ -36,4 +36,19 @@ gboolean vp_demo_generate (VpDatabase   *db,
                            VpDemoStats  *out_stats,
                            GError      **error);
 
+/* A meter of the demo station: where it is, and what its register shows now. */
+typedef struct
+{
+  char     *address;
+  gboolean  water;
+  char     *link;
+  gint64    reading;            /* last reading, else the install reading; 0.01 units */
+} VpDemoMeter;
+
+void       vp_demo_meter_free  (VpDemoMeter  *meter);
+GPtrArray *vp_demo_list_meters (VpDatabase   *db,
+                                GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpDemoMeter, vp_demo_meter_free)
+
 G_END_DECLS
