@@ -218,12 +218,16 @@ notify_send (VpctlContext *ctx,
   g_autofree char *host = NULL;
   g_autoptr(VpNotifyDevices) devices = NULL;
   char *password = NULL;
+  gboolean plain_auth = FALSE;
   GOptionEntry entries[] = {
     { "sms-link", 0, 0, G_OPTION_ARG_STRING, &sms_link,
       N_("The modem's link, e.g. serial:/dev/ttyUSB2?baud=115200&parity=none"), N_("URI") },
     { "smtp", 0, 0, G_OPTION_ARG_STRING, &smtp_text, N_("The mail server"), N_("HOST:PORT") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address of the e-mails"), N_("ADDR") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Mail server log-in"), N_("USER") },
+    { "plain-auth", 0, 0, G_OPTION_ARG_NONE, &plain_auth,
+      N_("Send the log-in to a server that is not on this computer without TLS "
+         "(TLS is not supported; only on a network you trust)"), NULL },
     { NULL }
   };
   VpSmtpConfig smtp = { 0 };
@@ -268,6 +272,7 @@ notify_send (VpctlContext *ctx,
       smtp.host = host;
       smtp.username = user;
       smtp.password = password;
+      smtp.allow_plain_auth = plain_auth;
     }
   devices = vp_notify_devices_new (sms_link, smtp_text != NULL ? &smtp : NULL, from);
   if (password != NULL)
