@@ -10,6 +10,8 @@
 #include "vp-commissioning-devices.h"
 #include "vp-context.h"
 #include "vp-database.h"
+#include "vp-demo-station.h"
+#include "vp-meter-gateway-devices.h"
 #include "vp-model-error.h"
 #include "vp-window.h"
 
@@ -20,12 +22,18 @@ struct _VpApplication
   char           *db_path;
   gboolean        demo;
   VpContext      *context;
+  VpDemoStation  *station;
 };
 
 G_DEFINE_FINAL_TYPE (VpApplication, vp_application, GTK_TYPE_APPLICATION)
 
 /* Enough to feel real, few enough that the first demo start takes a moment only. */
 #define VP_APPLICATION_DEMO_ACCOUNTS 2000
+/* The demo's loads run 60 times faster than life, so balances visibly move between
+ * its 15-second cycles; the buses answer at an RS-485 meter's usual 9600 baud. */
+#define VP_APPLICATION_DEMO_SPEED    60
+#define VP_APPLICATION_DEMO_BAUD     9600
+#define VP_APPLICATION_DEMO_INTERVAL 15
 
 /* Keys a cashier uses all day (issue 5); actions live on the window. */
 static const struct {
@@ -62,15 +70,34 @@ vp_application_handle_local_options (GApplication *app,
   return -1;
 }
 
-/* Where the built-in meter simulator is started for --demo: the demo accounts' meters
- * answer on it so the counter can read, trip and close them. Joining the simulator
- * (devices/) to the context's meter service is the integration step of the devices
- * issue; until then the demo has accounts and money but no live meters, and nothing
- * pretends otherwise. */
+/* The built-in meter simulator for --demo: one simulated bus per loopback gateway of
+ * the demo database, kept until shutdown, so the engine reads, charges, trips and
+ * closes the demo meters over real frames. Without it the app still runs (the meters
+ * then show as offline). */
 static void
 vp_application_start_demo_simulator (VpApplication *self)
 {
-  g_debug ("demo: no meter simulator is linked into this build yet");
+  g_autoptr(GError) error = NULL;
+
+  self->station = vp_demo_station_start (vp_context_get_database (self->context),
+                                         VP_APPLICATION_DEMO_SPEED, VP_APPLICATION_DEMO_BAUD,
+                                         &error);
+  if (self->station == NULL)
+    g_printerr (_("Demo: the meter simulator could not start, the meters stay offline: %s\n"),
+                error->message);
+}
+
+/* The station reads its meters while the counter is open, --demo and --db alike, over
+ * a meter client of its own (its own frame log, never waiting for the Meters page). */
+static void
+vp_application_start_engine (VpApplication *self)
+{
+  g_autoptr(VpMeterClient) client = vp_meter_client_new ();
+  g_autoptr(VpMeterGateway) gateway = vp_meter_gateway_devices_new (client);
+
+  if (self->demo)
+    vp_context_set_cycle_interval (self->context, VP_APPLICATION_DEMO_INTERVAL);
+  vp_context_set_gateway (self->context, gateway);
 }
 
 static char *
@@ -176,6 +203,7 @@ vp_application_activate (GApplication *app)
           }
           if (self->demo)
             vp_application_start_demo_simulator (self);
+          vp_application_start_engine (self);
         }
       window = GTK_WINDOW (vp_window_new (GTK_APPLICATION (app), self->context));
     }
@@ -208,10 +236,26 @@ static const GActionEntry app_entries[] = {
 };
 
 static void
+vp_application_shutdown (GApplication *app)
+{
+  VpApplication *self = VP_APPLICATION (app);
+
+  /* No cycle must start, or keep talking, while the simulated buses go away. */
+  if (self->context != NULL)
+    vp_context_stop_engine (self->context);
+  g_clear_pointer (&self->station, vp_demo_station_free);
+
+  G_APPLICATION_CLASS (vp_application_parent_class)->shutdown (app);
+}
+
+static void
 vp_application_dispose (GObject *object)
 {
   VpApplication *self = VP_APPLICATION (object);
 
+  if (self->context != NULL)
+    vp_context_stop_engine (self->context);
+  g_clear_pointer (&self->station, vp_demo_station_free);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (vp_application_parent_class)->dispose (object);
@@ -237,6 +281,7 @@ vp_application_class_init (VpApplicationClass *klass)
   object_class->finalize = vp_application_finalize;
   app_class->handle_local_options = vp_application_handle_local_options;
   app_class->startup = vp_application_startup;
+  app_class->shutdown = vp_application_shutdown;
   app_class->activate = vp_application_activate;
 }
 

@@ -23,7 +23,16 @@ struct _VpContext
   VpCommissioning *commissioning;
   gboolean    print_receipts;
 
-  /* The prepaid engine, the meter service and the printer join here when they land. */
+  /* The prepaid engine: one job (cycle or command send) at a time, in a worker. */
+  VpEngine     *engine;
+  guint         cycle_interval;   /* seconds; 0: only on request */
+  guint         cycle_timer;
+  GCancellable *engine_cancellable;
+  gboolean      engine_busy;
+  gboolean      cycle_wanted;     /* asked for while a job ran */
+  GQueue        sends_waiting;    /* GTask * of vp_context_send_commands_async() */
+
+  /* The meter service and the printer join here when they land. */
 };
 
 G_DEFINE_FINAL_TYPE (VpContext, vp_context, G_TYPE_OBJECT)
@@ -37,6 +46,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CYCLE_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -87,9 +103,22 @@ vp_context_set_session (VpContext *self,
 }
 
 static void
+vp_context_dispose (GObject *object)
+{
+  vp_context_stop_engine (VP_CONTEXT (object));
+
+  G_OBJECT_CLASS (vp_context_parent_class)->dispose (object);
+}
+
+static void
 vp_context_finalize (GObject *object)
 {
   VpContext *self = VP_CONTEXT (object);
+
+  /* Every engine job holds a reference: none runs any more. */
+  g_assert (!self->engine_busy);
+  g_clear_pointer (&self->engine, vp_engine_free);
+  g_clear_object (&self->engine_cancellable);
 
   g_clear_pointer (&self->session, vp_session_unref);
   g_clear_pointer (&self->db, vp_database_unref);
@@ -131,6 +160,7 @@ vp_context_class_init (VpContextClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = vp_context_dispose;
   object_class->finalize = vp_context_finalize;
   object_class->get_property = vp_context_get_property;
 
@@ -147,12 +177,20 @@ vp_context_class_init (VpContextClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After each reading cycle, on the main context: (const VpCycleReport *) report. */
+  signals[CYCLE_FINISHED] = g_signal_new ("cycle-finished", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
 vp_context_init (VpContext *self)
 {
   self->lock_timeout = VP_CONTEXT_DEFAULT_LOCK_TIMEOUT;
+  self->cycle_interval = VP_ENGINE_INTERVAL_DEFAULT;
+  self->engine_cancellable = g_cancellable_new ();
+  g_queue_init (&self->sends_waiting);
 }
 
 VpContext *
@@ -162,6 +200,7 @@ vp_context_new (VpDatabase *db,
   VpContext *self;
   g_autofree char *timeout = NULL;
   g_autofree char *print = NULL;
+  g_autofree char *interval = NULL;
   guint64 seconds;
 
   g_return_val_if_fail (db != NULL, NULL);
@@ -177,6 +216,11 @@ vp_context_new (VpDatabase *db,
   if (timeout != NULL &&
       g_ascii_string_to_unsigned (timeout, 10, 0, G_MAXUINT, &seconds, NULL))
     self->lock_timeout = (guint) seconds;
+
+  interval = vp_database_get_setting (db, VP_ENGINE_INTERVAL_KEY, NULL);
+  if (interval != NULL &&
+      g_ascii_string_to_unsigned (interval, 10, 1, G_MAXUINT / 1000, &seconds, NULL))
+    self->cycle_interval = (guint) seconds;
 
   print = vp_database_get_setting (db, VP_CONTEXT_PRINT_RECEIPTS_KEY, "true");
   self->print_receipts = g_strcmp0 (print, "false") != 0;
@@ -417,6 +461,281 @@ vp_context_set_lock_timeout (VpContext  *self,
   self->lock_timeout = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCK_TIMEOUT]);
   return TRUE;
+}
+
+/* The engine ------------------------------------------------------------------ */
+
+typedef enum
+{
+  ENGINE_CYCLE,
+  ENGINE_SEND,
+} EngineJob;
+
+static void vp_context_engine_next (VpContext *self);
+
+static void
+cycle_report_free (gpointer data)
+{
+  VpCycleReport *report = data;
+
+  vp_cycle_report_clear (report);
+  g_free (report);
+}
+
+static void
+engine_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  VpContext *self = source_object;
+  VpCycleReport *report = g_new0 (VpCycleReport, 1);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (GPOINTER_TO_INT (task_data) == ENGINE_CYCLE)
+    ok = vp_engine_run_cycle (self->engine, report, cancellable, &error);
+  else
+    ok = vp_engine_send_commands (self->engine, report, cancellable, &error);
+
+  if (ok)
+    g_task_return_pointer (task, report, cycle_report_free);
+  else
+    {
+      cycle_report_free (report);
+      g_task_return_error (task, error);
+    }
+}
+
+static gboolean
+cycle_timer_cb (gpointer data)
+{
+  VpContext *self = data;
+
+  self->cycle_timer = 0;
+  vp_context_run_cycle_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The next cycle one interval after the last one ended (or after a change of it). */
+static void
+vp_context_schedule_cycle (VpContext *self)
+{
+  g_clear_handle_id (&self->cycle_timer, g_source_remove);
+  if (self->engine != NULL && self->cycle_interval > 0
+      && !g_cancellable_is_cancelled (self->engine_cancellable))
+    self->cycle_timer = g_timeout_add_seconds (self->cycle_interval, cycle_timer_cb, self);
+}
+
+static void
+cycle_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  VpContext *self = VP_CONTEXT (object);
+  g_autoptr(GError) error = NULL;
+  VpCycleReport *report = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->engine_busy = FALSE;
+  if (report == NULL)
+    {
+      /* Not a programming error (the database may be locked or the disk full), and the
+       * next interval tries again: a message for the log, not a warning. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The meter reading cycle could not run: %s", error->message);
+    }
+  else
+    {
+      g_info ("Reading cycle: %u of %u meters read, %u offline, %u charged "
+              "(%" G_GINT64_FORMAT " fen), %u commands confirmed, %u failed",
+              report->read, report->meters, report->offline, report->charged,
+              report->charged_fen, report->commands_confirmed, report->commands_failed);
+      g_signal_emit (self, signals[CYCLE_FINISHED], 0, report);
+      cycle_report_free (report);
+    }
+
+  vp_context_schedule_cycle (self);
+  vp_context_engine_next (self);
+}
+
+static void
+send_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  VpContext *self = VP_CONTEXT (object);
+  g_autoptr(GTask) outer = user_data;
+  GError *error = NULL;
+  VpCycleReport *report = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->engine_busy = FALSE;
+  if (report == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, report, cycle_report_free);
+  vp_context_engine_next (self);
+}
+
+static void
+vp_context_engine_start (VpContext *self,
+                         EngineJob  job,
+                         GTask     *outer)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_assert (!self->engine_busy);
+
+  self->engine_busy = TRUE;
+  task = g_task_new (self, self->engine_cancellable,
+                     job == ENGINE_CYCLE ? cycle_done_cb : send_done_cb, outer);
+  g_task_set_source_tag (task, vp_context_engine_start);
+  g_task_set_task_data (task, GINT_TO_POINTER (job), NULL);
+  g_task_run_in_thread (task, engine_thread);
+}
+
+/* Starts what waits: a top-up's send first (a customer stands at the counter), then a
+ * cycle that was asked for. */
+static void
+vp_context_engine_next (VpContext *self)
+{
+  GTask *outer;
+
+  if (self->engine_busy || self->engine == NULL)
+    return;
+  if (g_cancellable_is_cancelled (self->engine_cancellable))
+    return;
+
+  outer = g_queue_pop_head (&self->sends_waiting);
+  if (outer != NULL)
+    {
+      vp_context_engine_start (self, ENGINE_SEND, outer);
+      return;
+    }
+  if (self->cycle_wanted)
+    {
+      self->cycle_wanted = FALSE;
+      g_clear_handle_id (&self->cycle_timer, g_source_remove);
+      vp_context_engine_start (self, ENGINE_CYCLE, NULL);
+    }
+}
+
+void
+vp_context_set_gateway (VpContext      *self,
+                        VpMeterGateway *gateway)
+{
+  g_return_if_fail (VP_IS_CONTEXT (self));
+  g_return_if_fail (VP_IS_METER_GATEWAY (gateway));
+  g_return_if_fail (self->engine == NULL);
+
+  /* The engine keeps its own reference on the gateway. */
+  self->engine = vp_engine_new (self->db, gateway);
+  if (self->cycle_interval > 0)
+    vp_context_run_cycle_now (self);
+}
+
+gboolean
+vp_context_has_engine (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  return self->engine != NULL;
+}
+
+void
+vp_context_set_cycle_interval (VpContext *self,
+                               guint      seconds)
+{
+  g_return_if_fail (VP_IS_CONTEXT (self));
+
+  self->cycle_interval = seconds;
+  if (!self->engine_busy)
+    vp_context_schedule_cycle (self);
+}
+
+guint
+vp_context_get_cycle_interval (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), 0);
+
+  return self->cycle_interval;
+}
+
+gboolean
+vp_context_run_cycle_now (VpContext *self)
+{
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+
+  if (self->engine == NULL || g_cancellable_is_cancelled (self->engine_cancellable))
+    return FALSE;
+  self->cycle_wanted = TRUE;
+  vp_context_engine_next (self);
+  return TRUE;
+}
+
+void
+vp_context_send_commands_async (VpContext           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VP_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vp_context_send_commands_async);
+
+  if (self->engine == NULL || g_cancellable_is_cancelled (self->engine_cancellable))
+    {
+      g_task_return_new_error (task, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
+                               _("This station does not talk to meters; the commands wait "
+                                 "for the meter service."));
+      return;
+    }
+  g_queue_push_tail (&self->sends_waiting, g_steal_pointer (&task));
+  vp_context_engine_next (self);
+}
+
+gboolean
+vp_context_send_commands_finish (VpContext      *self,
+                                 GAsyncResult   *result,
+                                 VpCycleReport  *out_report,
+                                 GError        **error)
+{
+  VpCycleReport *report;
+
+  g_return_val_if_fail (VP_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  report = g_task_propagate_pointer (G_TASK (result), error);
+  if (report == NULL)
+    return FALSE;
+  if (out_report != NULL)
+    {
+      *out_report = *report;
+      g_free (report);
+    }
+  else
+    cycle_report_free (report);
+  return TRUE;
+}
+
+void
+vp_context_stop_engine (VpContext *self)
+{
+  GTask *outer;
+
+  g_return_if_fail (VP_IS_CONTEXT (self));
+
+  g_cancellable_cancel (self->engine_cancellable);
+  g_clear_handle_id (&self->cycle_timer, g_source_remove);
+  self->cycle_wanted = FALSE;
+  while ((outer = g_queue_pop_head (&self->sends_waiting)) != NULL)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The station is shutting down."));
+      g_object_unref (outer);
+    }
 }
 
 gboolean

@@ -9,14 +9,23 @@
  *   is notified only on a real change, so widgets can enable what the role allows.
  * - Log-in and supervisor approval hash a password (Argon2id, tens of milliseconds):
  *   they run in a GTask thread, never on the main loop.
- * - Later parts (the prepaid engine, the meter service, the printer) are owned here
- *   too; they are added as further members, so the widgets' way in does not change.
+ * - The prepaid engine is owned here once app/ gives the context a VpMeterGateway: a
+ *   reading cycle runs every "engine.interval" seconds in a worker thread, never two
+ *   engine jobs at once (a top-up's command send waits for a running cycle and goes
+ *   before the next one), and "cycle-finished" is emitted on the main context after
+ *   each cycle. A cycle that cannot run is logged (g_message) and tried again at the
+ *   next interval. Another process (`vpctl service`) may run cycles on the same
+ *   database at the same time: the engine never charges an interval twice.
+ * - Later parts (the meter service, the printer) are owned here too; they are added as
+ *   further members, so the widgets' way in does not change.
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "vp-commissioning.h"
+#include "vp-engine.h"
+#include "vp-meter-gateway.h"
 #include "vp-session.h"
 #include "vp-types.h"
 
@@ -88,6 +97,37 @@ void        vp_context_set_commissioning (VpContext          *self,
                                           VpCommissioning    *commissioning);
 VpCommissioning *
             vp_context_get_commissioning (VpContext          *self);
+
+/* Gives the context its way to the meters (app/ sets the devices gateway; the context
+ * keeps a reference) and creates the prepaid engine. Call once. When the cycle
+ * interval is not 0 the first cycle starts at once, then one every interval. */
+void        vp_context_set_gateway      (VpContext           *self,
+                                         VpMeterGateway      *gateway);
+gboolean    vp_context_has_engine       (VpContext           *self);
+/* Seconds between reading cycles: the setting "engine.interval" at creation; 0 runs
+ * cycles only when asked (vp_context_run_cycle_now()). Changing it restarts the wait. */
+void        vp_context_set_cycle_interval (VpContext         *self,
+                                           guint              seconds);
+guint       vp_context_get_cycle_interval (VpContext         *self);
+/* Starts a cycle now, or right after the engine job that runs. FALSE when there is no
+ * engine. "cycle-finished" (const VpCycleReport *, valid during the emission) follows
+ * when the cycle ran. */
+gboolean    vp_context_run_cycle_now    (VpContext           *self);
+/* Sends the queued commands of every link at once (what a top-up queued) in a worker
+ * thread, after the engine job that runs if any. The finish fills @out_report
+ * (optional; clear it with vp_cycle_report_clear()). VP_MODEL_ERROR_NOT_FOUND when
+ * the context has no engine. */
+void        vp_context_send_commands_async  (VpContext           *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean    vp_context_send_commands_finish (VpContext           *self,
+                                             GAsyncResult        *result,
+                                             VpCycleReport       *out_report,
+                                             GError             **error);
+/* Cancels the running engine job and stops the cycles for good (application
+ * shutdown; also done at dispose). Idempotent. */
+void        vp_context_stop_engine      (VpContext           *self);
 
 /* The password of every demo operator; shown on the log-in dialog in demo mode only. */
 #define VP_CONTEXT_DEMO_PASSWORD "demo1234"

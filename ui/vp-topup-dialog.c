@@ -50,7 +50,15 @@ struct _VpTopupDialog
   GtkSpinner      *spinner;
   GtkWidget       *confirm_button;
   GtkLabel        *done_label;
+  GtkWidget       *supply_box;
+  GtkSpinner      *supply_spinner;
+  GtkLabel        *supply_label;
   GtkWidget       *close_button;
+
+  /* Cancelled when the dialog goes: the supply answer may come after it closed. */
+  GCancellable    *cancellable;
+  gboolean         supply_busy;
+  guint            supply_queued;
 };
 
 G_DEFINE_FINAL_TYPE (VpTopupDialog, vp_topup_dialog, GTK_TYPE_WINDOW)
@@ -284,6 +292,102 @@ vp_topup_dialog_set_busy (VpTopupDialog *self,
   gtk_window_set_deletable (GTK_WINDOW (self), !busy);
 }
 
+/* The supply, after the top-up: what the close commands did ------------------- */
+
+static void
+vp_topup_dialog_show_supply (VpTopupDialog *self,
+                             const char    *text,
+                             gboolean       busy)
+{
+  self->supply_busy = busy;
+  gtk_widget_set_visible (self->supply_box, TRUE);
+  gtk_spinner_set_spinning (self->supply_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->supply_spinner), busy);
+  gtk_label_set_text (self->supply_label, text);
+}
+
+/* VpUiWorkFunc: call->number, call->amount (how many were queued) → the account's
+ * newest commands (VpCommand *). */
+static gpointer
+supply_work (gpointer   data,
+             GError   **error)
+{
+  VpUiCall *call = data;
+
+  return vp_engine_list_commands (call->db, call->number, call->amount, error);
+}
+
+static void
+supply_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VpTopupDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) commands = vp_ui_run_finish (result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (commands == NULL)
+    {
+      vp_topup_dialog_show_supply (self, error->message, FALSE);
+      return;
+    }
+
+  /* The newest commands are the close commands this top-up queued. */
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const VpCommand *command = g_ptr_array_index (commands, i);
+
+      if (command->action != VP_CONTROL_CLOSE || g_strcmp0 (command->origin, "topup") != 0)
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (g_str_equal (command->state, "confirmed"))
+        g_string_append_printf (text, _("Power restored on meter %s"), command->meter_address);
+      else if (g_str_equal (command->state, "failed"))
+        g_string_append_printf (text, _("Meter %s refused to switch back on (%s); call a technician"),
+                                command->meter_address,
+                                command->last_error != NULL ? command->last_error : "?");
+      else if (g_str_equal (command->state, "queued") || g_str_equal (command->state, "sent"))
+        g_string_append_printf (text, _("Meter %s did not answer; it will be retried"),
+                                command->meter_address);
+    }
+  if (text->len == 0)
+    g_string_assign (text, _("The supply will be switched back on by the next reading cycle."));
+  vp_topup_dialog_show_supply (self, text->str, FALSE);
+}
+
+static void
+supply_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VpTopupDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VpCycleReport report = { 0 };
+  VpUiCall *call;
+
+  /* Whatever the send did, the commands' states say it per meter. */
+  if (!vp_context_send_commands_finish (VP_CONTEXT (object), result, &report, &error))
+    g_info ("Sending the top-up's commands: %s", error->message);
+  vp_cycle_report_clear (&report);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  call = vp_ui_call_new (self->context, self->number);
+  if (call == NULL)
+    {
+      vp_topup_dialog_show_supply (self, _("The supply will be switched back on by the next "
+                                           "reading cycle."), FALSE);
+      return;
+    }
+  call->amount = self->supply_queued;
+  vp_ui_run_async (self, self->cancellable, supply_work, call, vp_ui_call_free,
+                   (GDestroyNotify) g_ptr_array_unref, supply_listed_cb, g_object_ref (self));
+}
+
 static void
 topup_cb (GObject      *object,
           GAsyncResult *result,
@@ -341,6 +445,14 @@ topup_cb (GObject      *object,
   summary = g_strdup_printf (_("Topped up %s to %s. Receipt %s. New balance %s."),
                              amount, self->name, entry->receipt, after);
   g_signal_emit (self, signals[COMMITTED], 0, summary, entry->receipt);
+
+  /* Within one round-trip: the customer should not wait for the next cycle. */
+  if (stored->queued > 0 && vp_context_has_engine (self->context))
+    {
+      self->supply_queued = stored->queued;
+      vp_topup_dialog_show_supply (self, _("Switching the supply back on…"), TRUE);
+      vp_context_send_commands_async (self->context, NULL, supply_sent_cb, g_object_ref (self));
+    }
   stored_free (stored);
 }
 
@@ -457,10 +569,21 @@ vp_topup_dialog_build_keypad (VpTopupDialog *self)
 }
 
 static void
+vp_topup_dialog_dispose (GObject *object)
+{
+  VpTopupDialog *self = VP_TOPUP_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (vp_topup_dialog_parent_class)->dispose (object);
+}
+
+static void
 vp_topup_dialog_finalize (GObject *object)
 {
   VpTopupDialog *self = VP_TOPUP_DIALOG (object);
 
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
   g_clear_pointer (&self->number, g_free);
   g_clear_pointer (&self->name, g_free);
@@ -476,6 +599,7 @@ vp_topup_dialog_class_init (VpTopupDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = vp_topup_dialog_dispose;
   object_class->finalize = vp_topup_dialog_finalize;
 
   signals[COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -503,6 +627,9 @@ vp_topup_dialog_class_init (VpTopupDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, done_label);
+  gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, supply_box);
+  gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, supply_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, supply_label);
   gtk_widget_class_bind_template_child (widget_class, VpTopupDialog, close_button);
 
   gtk_widget_class_install_action (widget_class, "topup.next", NULL, next_action);
@@ -516,6 +643,7 @@ vp_topup_dialog_class_init (VpTopupDialogClass *klass)
 static void
 vp_topup_dialog_init (VpTopupDialog *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   vp_topup_dialog_build_keypad (self);
   vp_ui_method_box_fill (self->method_box, G_CALLBACK (update_payment_cb), self);
@@ -615,4 +743,21 @@ vp_topup_dialog_get_done_text (VpTopupDialog *self)
   g_return_val_if_fail (VP_IS_TOPUP_DIALOG (self), NULL);
 
   return gtk_label_get_text (self->done_label);
+}
+
+const char *
+vp_topup_dialog_get_supply_text (VpTopupDialog *self)
+{
+  g_return_val_if_fail (VP_IS_TOPUP_DIALOG (self), NULL);
+
+  return gtk_widget_get_visible (self->supply_box) ? gtk_label_get_text (self->supply_label)
+                                                   : NULL;
+}
+
+gboolean
+vp_topup_dialog_get_supply_busy (VpTopupDialog *self)
+{
+  g_return_val_if_fail (VP_IS_TOPUP_DIALOG (self), FALSE);
+
+  return self->supply_busy;
 }

@@ -21,6 +21,10 @@ const char    *vp_topup_dialog_get_error (VpTopupDialog  *self);
 gboolean       vp_topup_dialog_get_busy (VpTopupDialog   *self);
 /* What the last step says (receipt, new balance, change, supply), "" before. */
 const char    *vp_topup_dialog_get_done_text (VpTopupDialog *self);
+/* The supply line under the receipt: progress, then what each meter did; NULL when
+ * the top-up switched nothing back on. Busy while the commands are out. */
+const char    *vp_topup_dialog_get_supply_text (VpTopupDialog *self);
+gboolean       vp_topup_dialog_get_supply_busy (VpTopupDialog *self);
 /* Receipt number of the stored top-up, NULL before. */
 const char    *vp_topup_dialog_get_receipt (VpTopupDialog *self);
 GtkEditable   *vp_topup_dialog_get_amount   (VpTopupDialog   *self);
