@@ -1052,6 +1052,7 @@ typedef struct
   gboolean has_last;
   gint64   last_reading_id;
   VpTariffReading last;
+  gboolean last_has_rates;     /* the last reading carried T1..T4 */
   gint64   remainder;
   gint64   cycle_start;
   gint64   cycle_used;
@@ -1114,6 +1115,7 @@ meter_context_load (VpDatabase    *db,
   m->cycle_used = sqlite3_column_int64 (stmt, 10);
   m->last.time = sqlite3_column_int64 (stmt, 11);
   m->last.total = sqlite3_column_int64 (stmt, 12);
+  m->last_has_rates = sqlite3_column_type (stmt, 13) != SQLITE_NULL;
   for (guint r = 0; r < VP_N_RATES; r++)
     m->last.rates[r] = sqlite3_column_int64 (stmt, 13 + r);
   sqlite3_reset (stmt);
@@ -1165,7 +1167,32 @@ charge_note (const VpTariffCharge *charge,
   return g_string_free (note, FALSE);
 }
 
-/* Inserts the reading; *out_id 0 when the same reading is stored already. */
+/* The consumption of one tariff register (T1..T4) over a charged interval, after CT × PT:
+ * its advance from @previous to @current, a decrease being a rollover past 999999.99
+ * (VP_TARIFF_REGISTER_MODULUS) when the wrapped advance is at most half the register;
+ * -1 when not plausible (the report shows such an interval's split as unknown). The
+ * tariff already refused a TOU interval whose registers went backwards; a flat tariff
+ * does not look at T1..T4, hence the check here. Migration 0010's backfill is the same
+ * rule in SQL: keep them together. */
+static gint64
+rate_consumption (gint64 previous,
+                  gint64 current,
+                  gint64 multiplier)
+{
+  gint64 delta = current - previous;
+
+  if (delta < 0)
+    {
+      delta += VP_TARIFF_REGISTER_MODULUS;
+      if (delta < 0 || delta > VP_TARIFF_REGISTER_MODULUS / 2)
+        return -1;
+    }
+  return delta * multiplier;
+}
+
+/* Inserts the reading; *out_id 0 when the same reading is stored already. @tou: the
+ * charged interval's T1..T4 consumption (readings.c1..c4, -1 = unknown), or NULL when
+ * there is none (baseline, anomaly, no T1..T4 on either reading). */
 static gboolean
 insert_reading (VpDatabase            *db,
                 gint64                 meter_id,
@@ -1174,6 +1201,7 @@ insert_reading (VpDatabase            *db,
                 gint64                 station_time,
                 const char            *status,
                 const VpTariffCharge  *charge,
+                const gint64          *tou,
                 gint64                *out_id,
                 GError               **error)
 {
@@ -1183,8 +1211,8 @@ insert_reading (VpDatabase            *db,
   stmt = vp_database_prepare (db,
                               "INSERT OR IGNORE INTO readings (meter_id, meter_time, station_time, "
                               "total, t1, t2, t3, t4, status, consumption, amount_micro, charged, "
-                              "tariff_version_id, lines) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                              "tariff_version_id, lines, c1, c2, c3, c4) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, meter_id);
@@ -1193,6 +1221,9 @@ insert_reading (VpDatabase            *db,
   sqlite3_bind_int64 (stmt, 4, sample->total);
   for (guint r = 0; r < VP_N_RATES && sample->has_rates; r++)
     sqlite3_bind_int64 (stmt, 5 + r, sample->rates[r]);
+  for (guint r = 0; r < VP_N_RATES && tou != NULL; r++)
+    if (tou[r] >= 0)
+      sqlite3_bind_int64 (stmt, 15 + r, tou[r]);
   sqlite3_bind_text (stmt, 9, status, -1, SQLITE_STATIC);
   if (charge != NULL && charge->verdict == VP_TARIFF_VERDICT_OK)
     {
@@ -1318,6 +1349,8 @@ store_reading_locked (VpEngine             *self,
   gint64 meter_time = sample->meter_time > 0 ? sample->meter_time : station_time;
   gint64 reading_id = 0;
   gint64 per_hour;
+  gint64 tou[VP_N_RATES];
+  gboolean has_tou;
   gboolean ok = FALSE;
 
   if (!meter_context_load (self->db, meter_id, &m, error))
@@ -1368,7 +1401,7 @@ store_reading_locked (VpEngine             *self,
     {
       /* A TOU meter's T1..T4 at installation are not on record: start from here. */
       if (!insert_reading (self->db, meter_id, sample, meter_time, station_time, "baseline",
-                           NULL, &reading_id, error))
+                           NULL, NULL, &reading_id, error))
         goto out;
       if (reading_id == 0)
         *outcome = VP_READING_STALE;
@@ -1398,7 +1431,7 @@ store_reading_locked (VpEngine             *self,
   if (charge->verdict != VP_TARIFF_VERDICT_OK)
     {
       if (!insert_reading (self->db, meter_id, sample, meter_time, station_time, "anomaly",
-                           charge, &reading_id, error))
+                           charge, NULL, &reading_id, error))
         goto out;
       if (reading_id != 0 && !open_anomaly (self->db, meter_id, reading_id, charge, policy->now, error))
         goto out;
@@ -1407,8 +1440,14 @@ store_reading_locked (VpEngine             *self,
       goto out;
     }
 
+  /* The 尖峰平谷 split of the interval, stored so reports add it up in SQL. It runs from
+   * the same previous reading as the charge; none for the first interval (from the
+   * install register, which has no T1..T4) or when either reading lacks T1..T4. */
+  has_tou = m.has_last && m.last_has_rates && sample->has_rates;
+  for (guint r = 0; r < VP_N_RATES && has_tou; r++)
+    tou[r] = rate_consumption (previous.rates[r], current.rates[r], m.multiplier);
   if (!insert_reading (self->db, meter_id, sample, meter_time, station_time, "charged",
-                       charge, &reading_id, error))
+                       charge, has_tou ? tou : NULL, &reading_id, error))
     goto out;
   if (reading_id == 0)
     {

@@ -13,7 +13,11 @@
  *   never charge an interval twice (a reading older than the last charged one is
  *   "stale" and dropped; the same meter time and register cannot be stored twice).
  *   The charge is a ledger row of kind charge (vp_ledger_charge) with the consumption
- *   and the bill lines; the sub-fen carry is kept per meter.
+ *   and the bill lines; the sub-fen carry is kept per meter. A charged reading also
+ *   stores its 尖峰平谷 consumption (readings.c1..c4, after CT × PT): the T1..T4
+ *   register advances since the same previous reading, a decrease past 999999.99
+ *   being a rollover; NULL when either reading has no T1..T4 (and on baselines and
+ *   anomalies), so consumption reports are sums in SQL (migration 0010).
  * - After each charge the account's thresholds are evaluated in the same transaction:
  *   crossing alarm 1, alarm 2 or trip downwards stores one alarm and one outbox message
  *   (Chinese and English) per threshold; the level rises back only when the balance is

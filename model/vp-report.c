@@ -1227,10 +1227,11 @@ query_reconcile (Query         *q,
 /* Consumption: the engine's readings                                              */
 
 /* Consumption is what the engine charged (readings.consumption, after CT × PT). The
- * 尖峰平谷 split comes from the differences of the T1..T4 registers (DL/T 645 tariff
- * registers 1–4) between each charged reading and the previous good one, times CT × PT.
- * Readings are walked in C, not with SQL window functions: one scan of the table for
- * both periods, and one index look-up per meter for the reading before each period. */
+ * 尖峰平谷 split is what the engine stored beside it (readings.c1..c4: the T1..T4
+ * register advances since the previous good reading, times CT × PT; NULL when unknown;
+ * migration 0010 filled them in for older readings). So every figure is a SUM inside
+ * SQLite over one scan of the table for both periods; C only adds up the few result
+ * rows (one per meter and period, or one per stretch of time within a bucket). */
 
 typedef enum
 {
@@ -1278,6 +1279,13 @@ static const ConsumptionSpec consumption_yearly = {
 
 #define N_TOU 4
 
+/* The meters of the consumption reports, with what ACCOUNT_FILTER and the entity
+ * keys look at. */
+#define CONSUMPTION_METERS_FROM \
+  " FROM meters m JOIN accounts a ON a.id = m.account_id" \
+  " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id" \
+  " LEFT JOIN buildings b ON b.id = f.building_id LEFT JOIN sites s ON s.id = b.site_id"
+
 /* What one group (entity or time bucket) adds up in one period. */
 typedef struct
 {
@@ -1295,20 +1303,9 @@ typedef struct
   Sums     last_year;
 } Group;
 
-/* Where the walk of one meter stands in one period. */
 typedef struct
 {
-  gboolean started;            /* a reading of this meter in this period was seen */
-  gboolean have_prev;
-  gint64   prev[N_TOU];
-  gboolean prev_null[N_TOU];
-} Walk;
-
-typedef struct
-{
-  gint64 multiplier;
   guint  group;                /* entities: index into groups */
-  Walk   walk[2];              /* this period, last year's */
 } MeterInfo;
 
 /* Entities by key; time buckets by name, which sorts in time order. */
@@ -1422,38 +1419,141 @@ bucket_find (GArray *starts,
   return (guint) g_array_index (starts, gint64, 2 * lo + 1);
 }
 
-/* Finds the last good reading of @meter_id stored before reading @id: where the first
- * charged interval of a period starts. FALSE only on a database error. */
-static gboolean
-reading_before (Query         *q,
-                gint64         meter_id,
-                gint64         id,
-                Walk          *walk,
-                GError       **error)
+/* The charged readings of both periods. A reading that passes is in this period
+ * exactly when station_time >= ?1: last year's period ends before this one does. */
+#define CONSUMPTION_PERIODS \
+  " status = 'charged' AND ((station_time >= ?1 AND station_time < ?2)" \
+  " OR (station_time >= ?3 AND station_time < ?4))"
+#define NOW_SUM(column) " SUM (" column ") FILTER (WHERE station_time >= ?1)"
+
+/* Adds one aggregate row: SUM (consumption) in column @col, NULL when the row had no
+ * charged reading of the period, and SUM (c1..c4) from @tou_col on (-1: none), each
+ * NULL when no reading of the group knew it. Few aggregates, as each costs a call
+ * per reading. */
+static void
+sums_add (Sums         *sums,
+          sqlite3_stmt *stmt,
+          int           col,
+          int           tou_col)
 {
-  sqlite3_stmt *stmt = vp_database_prepare (q->db,
-                                            "SELECT t1, t2, t3, t4 FROM readings"
-                                            " WHERE meter_id = ?1 AND id < ?2"
-                                            " AND status <> 'anomaly'"
-                                            " ORDER BY id DESC LIMIT 1", error);
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return;
+  sums->seen = TRUE;
+  sums->total += sqlite3_column_int64 (stmt, col);
+  for (guint k = 0; k < N_TOU && tou_col >= 0; k++)
+    if (sqlite3_column_type (stmt, tou_col + k) != SQLITE_NULL)
+      {
+        sums->has_tou[k] = TRUE;
+        sums->tou[k] += sqlite3_column_int64 (stmt, tou_col + k);
+      }
+}
+
+static gint64
+gcd64 (gint64 a,
+       gint64 b)
+{
+  while (b != 0)
+    {
+      gint64 r = a % b;
+
+      a = b;
+      b = r;
+    }
+  return ABS (a);
+}
+
+/* The sums of both periods (this one and last year's) by one SQL aggregate. Entities:
+ * one row per meter (this period's sums, last year's consumption: the table shows no
+ * more of last year), added to the meter's group (@meters holds the meters the
+ * filters keep). Buckets: the readings are grouped by stretches of @step seconds,
+ * @step being the greatest common divisor of every bucket boundary's distance from
+ * the first, so a stretch never straddles a local day, month or year (a time zone
+ * whose midnights are whole quarter hours in UTC gives at least 900 s); the filters
+ * are applied in SQL, as a set of meters. */
+static gboolean
+consumption_sums (Query                 *q,
+                  const ConsumptionSpec *spec,
+                  GHashTable            *meters,
+                  GPtrArray             *groups,
+                  GArray                *starts[2],
+                  GError               **error)
+{
+  const Period *periods[2] = { &q->period, &q->last_year };
+  gint64 base = MIN (q->period.from_s, q->last_year.from_s);
+  gint64 step = 0;
+  sqlite3_stmt *stmt;
   int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, meter_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (spec->bucket != BUCKET_NONE)
     {
-      for (guint k = 0; k < N_TOU; k++)
+      for (guint p = 0; p < 2; p++)
         {
-          walk->prev_null[k] = sqlite3_column_type (stmt, k) == SQLITE_NULL;
-          walk->prev[k] = sqlite3_column_int64 (stmt, k);
+          step = gcd64 (step, periods[p]->from_s - base);
+          step = gcd64 (step, periods[p]->to_s - base);
+          for (guint i = 0; i < starts[p]->len; i += 2)
+            step = gcd64 (step, g_array_index (starts[p], gint64, i) - base);
         }
-      walk->have_prev = TRUE;
+      step = MAX (step, 1);
+    }
+
+  vp_database_lock (q->db);
+  if (spec->bucket == BUCKET_NONE)
+    stmt = vp_database_prepare (q->db,
+                                "SELECT meter_id," NOW_SUM ("consumption") "," NOW_SUM ("c1") ","
+                                NOW_SUM ("c2") "," NOW_SUM ("c3") "," NOW_SUM ("c4") ","
+                                " SUM (consumption) FILTER (WHERE station_time < ?1)"
+                                " FROM readings WHERE" CONSUMPTION_PERIODS " GROUP BY meter_id",
+                                error);
+  else
+    stmt = vp_database_prepare (q->db,
+                                "SELECT (station_time - ?5) / ?6 AS stretch, SUM (consumption),"
+                                " SUM (c1), SUM (c2), SUM (c3), SUM (c4)"
+                                " FROM readings WHERE" CONSUMPTION_PERIODS
+                                " AND meter_id IN (SELECT m.id" CONSUMPTION_METERS_FROM
+                                " WHERE" ACCOUNT_FILTER ") GROUP BY stretch", error);
+  if (stmt == NULL)
+    {
+      vp_database_unlock (q->db);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, q->period.from_s);
+  sqlite3_bind_int64 (stmt, 2, q->period.to_s);
+  sqlite3_bind_int64 (stmt, 3, q->last_year.from_s);
+  sqlite3_bind_int64 (stmt, 4, q->last_year.to_s);
+  if (spec->bucket != BUCKET_NONE)
+    {
+      sqlite3_bind_int64 (stmt, 5, base);
+      sqlite3_bind_int64 (stmt, 6, step);
+      bind_query (stmt, q, &q->period);
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Group *g;
+
+      if (spec->bucket == BUCKET_NONE)
+        {
+          gint64 meter_id = sqlite3_column_int64 (stmt, 0);
+          MeterInfo *info = g_hash_table_lookup (meters, &meter_id);
+
+          if (info == NULL)
+            continue;   /* filtered out */
+          g = groups->pdata[info->group];
+          sums_add (&g->now, stmt, 1, 2);
+          sums_add (&g->last_year, stmt, 6, -1);
+        }
+      else
+        {
+          gint64 time = base + sqlite3_column_int64 (stmt, 0) * step;
+          guint p = time >= periods[0]->from_s && time < periods[0]->to_s ? 0 : 1;
+
+          g = groups->pdata[bucket_find (starts[p], time)];
+          sums_add (p == 0 ? &g->now : &g->last_year, stmt, 1, 2);
+        }
     }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  vp_database_unlock (q->db);
+  if (rc != SQLITE_DONE)
     {
       vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
       return FALSE;
@@ -1461,98 +1561,7 @@ reading_before (Query         *q,
   return TRUE;
 }
 
-/* One scan of the readings table for both periods (this one and last year's): each
- * charged reading adds its consumption, and its register differences from the good
- * reading before it, to its group. A meter's readings are stored in the order the
- * engine charged them, so row order is interval order. */
-static gboolean
-consumption_scan (Query       *q,
-                  Bucket       bucket,
-                  GHashTable  *meters,
-                  GPtrArray   *groups,
-                  GArray      *starts[2],
-                  GError     **error)
-{
-  const Period *periods[2] = { &q->period, &q->last_year };
-  sqlite3_stmt *scan;
-  gboolean ok = TRUE;
-  int rc;
-
-  vp_database_lock (q->db);
-  scan = vp_database_prepare (q->db,
-                              "SELECT id, meter_id, status = 'charged', station_time, consumption,"
-                              " t1, t2, t3, t4 FROM readings"
-                              " WHERE status <> 'anomaly'"
-                              " AND ((station_time >= ?1 AND station_time < ?2)"
-                              " OR (station_time >= ?3 AND station_time < ?4))"
-                              " ORDER BY id", error);
-  if (scan == NULL)
-    {
-      vp_database_unlock (q->db);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (scan, 1, q->period.from_s);
-  sqlite3_bind_int64 (scan, 2, q->period.to_s);
-  sqlite3_bind_int64 (scan, 3, q->last_year.from_s);
-  sqlite3_bind_int64 (scan, 4, q->last_year.to_s);
-
-  while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
-    {
-      gint64 meter_id = sqlite3_column_int64 (scan, 1);
-      gint64 time = sqlite3_column_int64 (scan, 3);
-      MeterInfo *info = g_hash_table_lookup (meters, &meter_id);
-      guint p = time >= periods[0]->from_s && time < periods[0]->to_s ? 0 : 1;
-      Walk *walk;
-      gint64 cur[N_TOU];
-      gboolean cur_null[N_TOU];
-
-      if (info == NULL)
-        continue;   /* filtered out */
-      walk = &info->walk[p];
-      for (guint k = 0; k < N_TOU; k++)
-        {
-          cur_null[k] = sqlite3_column_type (scan, 5 + k) == SQLITE_NULL;
-          cur[k] = sqlite3_column_int64 (scan, 5 + k);
-        }
-
-      if (sqlite3_column_int (scan, 2))
-        {
-          Group *g;
-          Sums *sums;
-
-          if (!walk->started
-              && !reading_before (q, meter_id, sqlite3_column_int64 (scan, 0), walk, error))
-            {
-              ok = FALSE;
-              break;
-            }
-          g = groups->pdata[bucket == BUCKET_NONE ? info->group : bucket_find (starts[p], time)];
-          sums = p == 0 ? &g->now : &g->last_year;
-          sums->seen = TRUE;
-          sums->total += sqlite3_column_int64 (scan, 4);
-          for (guint k = 0; k < N_TOU && walk->have_prev; k++)
-            if (!cur_null[k] && !walk->prev_null[k])
-              {
-                sums->has_tou[k] = TRUE;
-                sums->tou[k] += (cur[k] - walk->prev[k]) * info->multiplier;
-              }
-        }
-      walk->started = TRUE;
-      walk->have_prev = TRUE;
-      memcpy (walk->prev, cur, sizeof cur);
-      memcpy (walk->prev_null, cur_null, sizeof cur_null);
-    }
-  if (ok && rc != SQLITE_DONE)
-    {
-      vp_database_set_error (q->db, rc, _("Could not compute the report"), error);
-      ok = FALSE;
-    }
-  sqlite3_reset (scan);
-  vp_database_unlock (q->db);
-  return ok;
-}
-
-/* The meters the filters keep, with their multiplier and (entities) their group. */
+/* Entities: the meters the filters keep, each with its group. */
 static gboolean
 consumption_meters (Query                 *q,
                     const ConsumptionSpec *spec,
@@ -1565,12 +1574,8 @@ consumption_meters (Query                 *q,
   sqlite3_stmt *stmt;
   int rc;
 
-  sql = g_strdup_printf ("SELECT m.id, m.multiplier, %s, %s"
-                         " FROM meters m JOIN accounts a ON a.id = m.account_id"
-                         " LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN floors f ON f.id = r.floor_id"
-                         " LEFT JOIN buildings b ON b.id = f.building_id"
-                         " LEFT JOIN sites s ON s.id = b.site_id"
-                         " WHERE" ACCOUNT_FILTER " ORDER BY 3",
+  sql = g_strdup_printf ("SELECT m.id, %s, %s" CONSUMPTION_METERS_FROM
+                         " WHERE" ACCOUNT_FILTER " ORDER BY 2",
                          spec->key_sql != NULL ? spec->key_sql : "''",
                          spec->label_sql != NULL ? spec->label_sql : "''");
   vp_database_lock (q->db);
@@ -1585,27 +1590,22 @@ consumption_meters (Query                 *q,
     {
       MeterInfo *info = g_new0 (MeterInfo, 1);
       gint64 *id = g_new (gint64, 1);
+      const char *key = (const char *) sqlite3_column_text (stmt, 1);
+      gpointer found = g_hash_table_lookup (by_key, key ? key : "");
 
       *id = sqlite3_column_int64 (stmt, 0);
-      info->multiplier = sqlite3_column_int64 (stmt, 1);
-      if (spec->bucket == BUCKET_NONE)
+      if (found == NULL)
         {
-          const char *key = (const char *) sqlite3_column_text (stmt, 2);
-          gpointer found = g_hash_table_lookup (by_key, key ? key : "");
+          Group *g = g_new0 (Group, 1);
 
-          if (found == NULL)
-            {
-              Group *g = g_new0 (Group, 1);
-
-              g->key = g_strdup (key ? key : "");
-              for (guint i = 0; i < spec->n_labels; i++)
-                g->labels[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 3 + i));
-              g_ptr_array_add (groups, g);
-              found = GUINT_TO_POINTER (groups->len);
-              g_hash_table_insert (by_key, g->key, found);
-            }
-          info->group = GPOINTER_TO_UINT (found) - 1;
+          g->key = g_strdup (key ? key : "");
+          for (guint i = 0; i < spec->n_labels; i++)
+            g->labels[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 2 + i));
+          g_ptr_array_add (groups, g);
+          found = GUINT_TO_POINTER (groups->len);
+          g_hash_table_insert (by_key, g->key, found);
         }
+      info->group = GPOINTER_TO_UINT (found) - 1;
       g_hash_table_insert (meters, id, info);
     }
   sqlite3_reset (stmt);
@@ -1658,8 +1658,9 @@ query_consumption (Query         *q,
       buckets_build (&q->period, spec->bucket, 0, starts_now, groups, by_key);
       buckets_build (&q->last_year, spec->bucket, 1, starts_last, groups, by_key);
     }
-  if (!consumption_meters (q, spec, meters, groups, by_key, error)
-      || !consumption_scan (q, spec->bucket, meters, groups, starts, error))
+  if (spec->bucket == BUCKET_NONE && !consumption_meters (q, spec, meters, groups, by_key, error))
+    return NULL;
+  if (!consumption_sums (q, spec, meters, groups, starts, error))
     return NULL;
 
   if (spec->bucket != BUCKET_NONE)

@@ -801,6 +801,157 @@ test_engine_tou_registers (Fixture       *f,
   g_assert_cmpint (query (f, "SELECT consumption FROM readings WHERE status = 'charged'"), ==, 400);
 }
 
+/* Stores one reading of @meter_id @hours after the fixture's clock; @rates NULL: the
+ * meter reports no T1..T4. */
+static void
+store_at (Fixture          *f,
+          gint64            meter_id,
+          guint             hours,
+          gint64            total,
+          const gint64     *rates,
+          VpReadingOutcome  expect)
+{
+  g_autoptr(GError) error = NULL;
+  VpMeterSample sample = { .total = total };
+  VpReadingOutcome outcome;
+
+  if (rates != NULL)
+    {
+      sample.has_rates = TRUE;
+      memcpy (sample.rates, rates, sizeof sample.rates);
+    }
+  g_assert_true (vp_engine_store_reading (f->engine, meter_id, &sample, f->now + hours * 3600,
+                                          &outcome, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, expect);
+}
+
+/* The readings both TOU tests store: meter A (CT × PT = 3) with T1..T4, T1 rolling over
+ * past 999999.99 and an anomaly in between; meter B without T1..T4. Returns the
+ * expected c1..c4 of each reading in id order (-1 = NULL), 4 per reading. */
+static GArray *
+tou_story (Fixture *f)
+{
+  const char *addresses[] = { "000000000080", "000000000081", NULL };
+  g_autofree char *number = open_account (f, 500000, "tcp://gw1:8899", addresses);
+  gint64 a = query (f, "SELECT id FROM meters WHERE address = '000000000080'");
+  gint64 b = query (f, "SELECT id FROM meters WHERE address = '000000000081'");
+  static const gint64 expected[] = {
+    -1, -1, -1, -1,               /* A: first interval, from the install register */
+    40 * 3, 100 * 3, 100 * 3, 100 * 3,
+    40 * 3, 100 * 3, 100 * 3, 100 * 3,   /* T1 99999990 → 30: rolled over */
+    -1, -1, -1, -1,               /* anomaly: the total went backwards */
+    100 * 3, 50 * 3, 100 * 3, 100 * 3,   /* from the last good reading */
+    -1, -1, -1, -1,               /* B: no T1..T4 */
+    -1, -1, -1, -1,
+  };
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* installed near the top of the register, so T1 and the total roll over soon */
+  g_assert_true (vp_database_exec (f->c.db, "UPDATE meters SET multiplier = 3,"
+                                   " install_reading = 99998000 WHERE address = '000000000080'",
+                                   NULL));
+  store_at (f, a, 1, 99999000, (gint64[]) { 99999950, 200, 300, 400 }, VP_READING_CHARGED);
+  store_at (f, a, 2, 99999400, (gint64[]) { 99999990, 300, 400, 500 }, VP_READING_CHARGED);
+  store_at (f, a, 3, 200, (gint64[]) { 30, 400, 500, 600 }, VP_READING_CHARGED);
+  store_at (f, a, 4, 100, (gint64[]) { 40, 400, 500, 600 }, VP_READING_ANOMALY);
+  store_at (f, a, 5, 500, (gint64[]) { 130, 450, 600, 700 }, VP_READING_CHARGED);
+  store_at (f, b, 1, 100, NULL, VP_READING_CHARGED);
+  store_at (f, b, 2, 350, NULL, VP_READING_CHARGED);
+  g_array_append_vals (out, expected, G_N_ELEMENTS (expected));
+  return out;
+}
+
+/* c1..c4 of every reading of @db in id order, -1 for NULL. */
+static GArray *
+stored_tou (VpDatabase *db)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  vp_database_lock (db);
+  g_assert_cmpint (sqlite3_prepare_v2 (vp_database_get_handle (db),
+                                       "SELECT c1, c2, c3, c4 FROM readings ORDER BY id", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int k = 0; k < 4; k++)
+      {
+        gint64 v = sqlite3_column_type (stmt, k) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, k);
+
+        g_array_append_val (out, v);
+      }
+  sqlite3_finalize (stmt);
+  vp_database_unlock (db);
+  return out;
+}
+
+static void
+assert_same_values (GArray *expected,
+                    GArray *got)
+{
+  g_assert_cmpuint (got->len, ==, expected->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpint (g_array_index (got, gint64, i), ==, g_array_index (expected, gint64, i));
+}
+
+/* The engine stores each charged interval's T1..T4 consumption: register differences
+ * × CT × PT, through a rollover, none across an anomaly or without T1..T4. */
+static void
+test_engine_tou_stored (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GArray) expected = tou_story (f);
+  g_autoptr(GArray) got = stored_tou (f->c.db);
+
+  assert_same_values (expected, got);
+  /* the total rolled over too: 999994.00 → 2.00 is 8.00 kWh, × 3 */
+  g_assert_cmpint (query (f, "SELECT consumption FROM readings WHERE total = 200"), ==, 800 * 3);
+}
+
+/* A file from before migration 0010 (readings without c1..c4) gets them from its
+ * registers at open: the same values the engine stores. */
+static void
+test_engine_tou_backfill (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GArray) expected = tou_story (f);
+  g_autofree char *path = g_build_filename (f->c.dir, "old.db", NULL);
+  g_autofree char *src = g_build_filename (f->c.dir, "vendpoint.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) old = vp_database_open_at_version (path, 9, &error);
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GArray) engine = stored_tou (f->c.db);
+  sqlite3_stmt *stmt;
+  sqlite3 *handle;
+
+  g_assert_no_error (error);
+  /* The old file holds the same meters and readings, as the old engine wrote them. */
+  handle = vp_database_get_handle (old);
+  vp_database_lock (old);
+  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "ATTACH ?1 AS src", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, src, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (handle,
+                                 "INSERT INTO customers SELECT * FROM src.customers;"
+                                 "INSERT INTO accounts SELECT * FROM src.accounts;"
+                                 "INSERT INTO meters SELECT * FROM src.meters;"
+                                 "INSERT INTO readings (id, meter_id, meter_time, station_time, total,"
+                                 " t1, t2, t3, t4, status, consumption, amount_micro, charged)"
+                                 " SELECT id, meter_id, meter_time, station_time, total, t1, t2, t3, t4,"
+                                 " status, consumption, amount_micro, charged FROM src.readings;"
+                                 "DETACH src", NULL, NULL, NULL), ==, SQLITE_OK);
+  vp_database_unlock (old);
+  g_clear_pointer (&old, vp_database_unref);
+
+  old = vp_database_open (path, &error);
+  g_assert_no_error (error);
+  got = stored_tou (old);
+  assert_same_values (expected, got);
+  assert_same_values (engine, got);
+}
+
 /* Money-prepaid meters that disagree with the station show up in the report. */
 static void
 test_engine_reconcile (Fixture       *f,
@@ -849,6 +1000,8 @@ main (int   argc,
   ADD ("/vp/engine/no-double-charge", test_engine_no_double_charge);
   ADD ("/vp/engine/tou-registers", test_engine_tou_registers);
   ADD ("/vp/engine/reconcile", test_engine_reconcile);
+  ADD ("/vp/engine/tou-stored", test_engine_tou_stored);
+  ADD ("/vp/engine/tou-backfill", test_engine_tou_backfill);
 #undef ADD
 
   return g_test_run ();
