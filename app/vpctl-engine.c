@@ -13,11 +13,15 @@
 #include <string.h>
 
 #include "vp-database.h"
+#include "vp-batch.h"
 #include "vp-engine.h"
+#include "vp-fee.h"
 #include "vp-meter-client.h"
 #include "vp-meter-gateway-devices.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
+#include "vp-notify-devices.h"
+#include "vp-postpaid.h"
 #include "vp-session.h"
 #include "vp-tariff-store.h"
 #include "vp-tariff.h"
@@ -428,6 +432,9 @@ vpctl_group_cycle (VpctlContext *ctx,
 typedef struct
 {
   VpEngine     *engine;
+  VpDatabase   *db;
+  VpSession    *jobs_actor;  /* --jobs: the operator the site jobs run as, else NULL */
+  VpNotifyDevices *notify;   /* --jobs with channels in the settings, else NULL */
   GMainLoop    *loop;
   GCancellable *cancellable;
   guint         interval;      /* seconds between cycles */
@@ -439,6 +446,73 @@ typedef struct
 } Service;
 
 static void service_schedule (Service *s);
+
+/* One job's outcome in the jobs' log line; a failure is logged there and the next job
+ * still runs. */
+static void
+append_job (GString     *line,
+            GError     **error,
+            const char  *job,
+            const char  *format,
+            ...) G_GNUC_PRINTF (4, 5);
+
+static void
+append_job (GString     *line,
+            GError     **error,
+            const char  *job,
+            const char  *format,
+            ...)
+{
+  va_list args;
+
+  if (line->str[line->len - 1] != ' ')
+    g_string_append (line, ", ");
+  if (*error != NULL)
+    {
+      g_string_append_printf (line, "%s failed (%s)", job, (*error)->message);
+      g_clear_error (error);
+      return;
+    }
+  va_start (args, format);
+  g_string_append_vprintf (line, format, args);
+  va_end (args);
+}
+
+/* The site jobs after a full cycle (--jobs), on the worker thread like the cycle: due
+ * fees, due batches, overdue reminders, then one delivery of the outbox. Each model
+ * call is idempotent (fee keys, batch item states, one reminder per bill, the outbox's
+ * delivery states), so a cycle that runs them again charges and sends nothing twice. */
+static void
+service_run_jobs (Service      *s,
+                  GCancellable *cancellable)
+{
+  g_autoptr(GString) line = g_string_new ("vpctl service: ");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *total_text = NULL;
+  guint fees = 0, batches = 0, reminders = 0, trips = 0;
+  gint64 total = 0;
+  VpNotifyRun run = { 0 };
+
+  vp_fee_run_due (s->db, s->jobs_actor, NULL, &fees, &total, &error);
+  total_text = vp_money_format (total);
+  append_job (line, &error, "fees", "fees charged %u (%s)", fees, total_text);
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      vp_batch_run_due (s->db, s->jobs_actor, g_get_real_time () / G_USEC_PER_SEC, &batches,
+                        &error);
+      append_job (line, &error, "batches", "batches run %u", batches);
+    }
+  vp_postpaid_remind (s->db, s->jobs_actor, NULL, &reminders, &trips, &error);
+  append_job (line, &error, "reminders", "reminders %u (trips %u)", reminders, trips);
+  if (s->notify != NULL && !g_cancellable_is_cancelled (cancellable))
+    {
+      vp_notify_run (s->db, vp_notify_devices_sender (s->notify), s->notify, NULL, &run, &error);
+      append_job (line, &error, "notifications",
+                  "notifications sent %u (failed %u, abandoned %u, uncertain %u)",
+                  run.sent, run.failed, run.abandoned, run.uncertain);
+    }
+  g_message ("%s", line->str);
+}
 
 static void
 service_work (GTask        *task,
@@ -466,6 +540,8 @@ service_work (GTask        *task,
       g_message ("vpctl service: %s%s", full ? "" : "commands: ", text);
     }
   vp_cycle_report_clear (&report);
+  if (full && s->jobs_actor != NULL && !g_cancellable_is_cancelled (cancellable))
+    service_run_jobs (s, cancellable);
   g_task_return_boolean (task, full);
 }
 
@@ -535,8 +611,12 @@ vpctl_group_service (VpctlContext *ctx,
   g_autoptr(VpEngine) engine = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VpNotifyDevices) notify = NULL;
   gint interval = 0, poll = 5;
+  gboolean jobs = FALSE;
   GOptionEntry entries[] = {
+    { "jobs", 0, 0, G_OPTION_ARG_NONE, &jobs,
+      N_("After each cycle also run the site jobs as the operator (see above)"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_INT, &interval, N_("Seconds between reading cycles (default: setting engine.interval, 900)"), "S" },
     { "poll", 0, 0, G_OPTION_ARG_INT, &poll, N_("Seconds between sends of queued commands (default 5)"), "S" },
     { NULL }
@@ -546,7 +626,20 @@ vpctl_group_service (VpctlContext *ctx,
   guint term, intr;
 
   argv = args;
-  if (!vpctl_parse_options (ctx, NULL, _("Run reading cycles until SIGTERM or SIGINT"),
+  if (!vpctl_parse_options (ctx, NULL,
+                            _("Run reading cycles until SIGTERM or SIGINT.\n\n"
+                              "With --jobs, after each full cycle it also charges the fees that "
+                              "are due, runs the batches that are due, queues reminders of "
+                              "overdue bills and delivers the notification outbox once (channels "
+                              "from “vpctl notify config --sms-link/--smtp-server/--from”; "
+                              "without them nothing is delivered). The jobs run as the operator "
+                              "logged in at start: --operator or VP_OPERATOR (else the only "
+                              "admin), password from VP_PASSWORD. Under systemd put both in a "
+                              "file only the service user can read (chmod 600), e.g. "
+                              "/etc/vendpoint/service.env holding VP_OPERATOR=… and "
+                              "VP_PASSWORD=…, and load it with "
+                              "EnvironmentFile=/etc/vendpoint/service.env in the unit; a wrong "
+                              "password stops the service before it starts (exit 1)."),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
   if (!want_args (ctx, argc, 0, _("no arguments")))
@@ -565,9 +658,33 @@ vpctl_group_service (VpctlContext *ctx,
                  ? (gint) value : VP_ENGINE_INTERVAL_DEFAULT;
     }
 
+  if (jobs)
+    {
+      g_autoptr(GError) notify_error = NULL;
+
+      s.jobs_actor = vpctl_get_session (ctx, &error);
+      if (s.jobs_actor == NULL)
+        {
+          g_prefix_error (&error, _("service --jobs could not log in (--operator or VP_OPERATOR, "
+                                    "VP_PASSWORD): "));
+          return vpctl_fail (ctx, error);
+        }
+      if (!vp_session_require (s.jobs_actor, VP_PERM_ACCOUNT_MANAGE, &error) ||
+          !vp_session_require (s.jobs_actor, VP_PERM_BATCH, &error))
+        return vpctl_fail (ctx, error);
+      notify = vpctl_notify_devices_from_settings (db, &notify_error);
+      if (notify_error != NULL)
+        g_message ("vpctl service: notifications are not delivered: %s", notify_error->message);
+      else if (notify == NULL)
+        g_message ("vpctl service: notifications are not delivered: no channel is set "
+                   "(vpctl notify config --sms-link / --smtp-server)");
+    }
+
   engine = engine_new (ctx, db);
   loop = g_main_loop_new (NULL, FALSE);
   s.engine = engine;
+  s.db = db;
+  s.notify = notify;
   s.loop = loop;
   s.cancellable = cancellable;
   s.interval = (guint) interval;
@@ -575,8 +692,9 @@ vpctl_group_service (VpctlContext *ctx,
   s.next_cycle = 0;
   term = g_unix_signal_add (SIGTERM, service_stop, &s);
   intr = g_unix_signal_add (SIGINT, service_stop, &s);
-  g_message ("vpctl service: reading every %d s, sending queued commands every %d s, database %s",
-             interval, poll, vp_database_get_path (db));
+  g_message ("vpctl service: reading every %d s, sending queued commands every %d s, database %s%s",
+             interval, poll, vp_database_get_path (db),
+             jobs ? ", site jobs after each cycle" : "");
   s.timeout_id = g_idle_add (service_tick, &s);
   g_main_loop_run (loop);
   g_source_remove (term);

@@ -13,6 +13,7 @@
 #include "vp-notify-devices.h"
 #include "vp-notify.h"
 #include "vp-secret.h"
+#include "vp-settings.h"
 #include "vpctl.h"
 
 /* The database and the logged-in operator, or NULL with @error. */
@@ -202,6 +203,75 @@ parse_host_port (const char  *text,
   return TRUE;
 }
 
+/* The SMTP log-in sealed by "notify config"; *@out_user stays NULL when there is none
+ * (a server that takes mail without a log-in). Free the password with
+ * vpctl_free_secret(). */
+static gboolean
+read_stored_login (VpDatabase  *db,
+                   char       **out_user,
+                   char       **out_password,
+                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *user = vp_secret_get_setting (db, VP_SECRET_SMTP_USER_KEY, &local_error);
+  char *stored = NULL;
+
+  if (user != NULL)
+    stored = vp_secret_get_setting (db, VP_SECRET_SMTP_PASSWORD_KEY, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (user == NULL)
+    return TRUE;
+  *out_password = g_strdup (stored != NULL ? stored : "");
+  vpctl_free_secret (stored);
+  *out_user = g_steal_pointer (&user);
+  return TRUE;
+}
+
+/* See vpctl.h. */
+struct _VpNotifyDevices *
+vpctl_notify_devices_from_settings (VpDatabase  *db,
+                                    GError     **error)
+{
+  g_autofree char *sms_link = vp_settings_get (db, VP_NOTIFY_SMS_LINK_KEY);
+  g_autofree char *server = vp_settings_get (db, VP_NOTIFY_SMTP_SERVER_KEY);
+  g_autofree char *from = vp_settings_get (db, VP_NOTIFY_FROM_KEY);
+  g_autofree char *host = NULL;
+  g_autofree char *user = NULL;
+  char *password = NULL;
+  VpSmtpConfig smtp = { 0 };
+  VpNotifyDevices *devices;
+  gboolean sms = sms_link != NULL && sms_link[0] != '\0';
+  gboolean mail = server != NULL && server[0] != '\0';
+
+  if (!sms && !mail)
+    return NULL;
+  if (mail && !parse_host_port (server, &host, &smtp.port))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("The setting %s wants HOST:PORT, not “%s”"), VP_NOTIFY_SMTP_SERVER_KEY, server);
+      return NULL;
+    }
+  if (mail && (from == NULL || from[0] == '\0'))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("Set %s, the sender address of the e-mails (vpctl notify config --from)"),
+                   VP_NOTIFY_FROM_KEY);
+      return NULL;
+    }
+  if (mail && !read_stored_login (db, &user, &password, error))
+    return NULL;
+  smtp.host = host;
+  smtp.username = user;
+  smtp.password = password;
+  devices = vp_notify_devices_new (sms ? sms_link : NULL, mail ? &smtp : NULL, from);
+  vpctl_free_secret (password);
+  return devices;
+}
+
 /* Delivers what is due once and reports; failures are recorded for the next run. The
  * SMTP log-in comes from --user (password: $VP_SMTP_PASSWORD or typed) or else from the
  * sealed settings written by "notify config". */
@@ -256,17 +326,7 @@ notify_send (VpctlContext *ctx,
       if (user != NULL)
         password = vpctl_read_secret (_("Mail server password: "), "VP_SMTP_PASSWORD", &error);
       else
-        {
-          user = vp_secret_get_setting (db, VP_SECRET_SMTP_USER_KEY, &error);
-          if (user != NULL && error == NULL)
-            {
-              g_autofree char *stored = vp_secret_get_setting (db, VP_SECRET_SMTP_PASSWORD_KEY, &error);
-
-              password = g_strdup (stored != NULL ? stored : "");
-              if (stored != NULL)
-                memset (stored, 0, strlen (stored));
-            }
-        }
+        read_stored_login (db, &user, &password, &error);
       if (error != NULL)
         return vpctl_fail (ctx, error);
       smtp.host = host;
@@ -412,7 +472,8 @@ notify_release (VpctlContext *ctx,
   return VPCTL_EXIT_OK;
 }
 
-/* Stores the e-mail copy address and the SMTP log-in (sealed at rest, vp-secret.h). */
+/* Stores the e-mail copy address, the channels `vpctl service --jobs` delivers through
+ * (audited settings) and the SMTP log-in (sealed at rest, vp-secret.h). */
 static int
 notify_config (VpctlContext *ctx,
                int           argc,
@@ -421,25 +482,51 @@ notify_config (VpctlContext *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *email_to = NULL;
   g_autofree char *user = NULL;
+  g_autofree char *sms_link = NULL;
+  g_autofree char *smtp_server = NULL;
+  g_autofree char *from = NULL;
   GOptionEntry entries[] = {
     { "email-to", 0, 0, G_OPTION_ARG_STRING, &email_to,
       N_("Mailbox that gets a copy of every message (\"\" turns e-mail off)"), N_("ADDR") },
     { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &user,
       N_("Mail server log-in; the password comes from $VP_SMTP_PASSWORD or is asked"), N_("USER") },
+    { "sms-link", 0, 0, G_OPTION_ARG_STRING, &sms_link,
+      N_("The modem's link for the service (\"\" turns SMS off)"), N_("URI") },
+    { "smtp-server", 0, 0, G_OPTION_ARG_STRING, &smtp_server,
+      N_("The mail server for the service (\"\" turns e-mail off)"), N_("HOST:PORT") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address of the e-mails"), N_("ADDR") },
     { NULL }
   };
+  static const char * const channel_keys[] = {
+    VP_NOTIFY_SMS_LINK_KEY, VP_NOTIFY_SMTP_SERVER_KEY, VP_NOTIFY_FROM_KEY
+  };
+  const char *channels[G_N_ELEMENTS (channel_keys)];
+  gboolean any_channel = FALSE;
+  g_autofree char *host = NULL;
+  guint16 port;
   VpSession *session;
   VpDatabase *db;
 
   if (!vpctl_parse_options (ctx, NULL, _("Configure notifications."), entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (argc != 1 || (email_to == NULL && user == NULL))
-    return vpctl_usage_error (ctx, _("Give --email-to and/or --smtp-user"));
+  channels[0] = sms_link;
+  channels[1] = smtp_server;
+  channels[2] = from;
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    any_channel |= channels[i] != NULL;
+  if (argc != 1 || (email_to == NULL && user == NULL && !any_channel))
+    return vpctl_usage_error (ctx, _("Give --email-to, --smtp-user, --sms-link, --smtp-server "
+                                     "and/or --from"));
+  if (smtp_server != NULL && smtp_server[0] != '\0' && !parse_host_port (smtp_server, &host, &port))
+    return vpctl_usage_error (ctx, _("--smtp-server wants HOST:PORT, not “%s”"), smtp_server);
   session = open_session (ctx, &db, &error);
   if (session == NULL || !vp_session_require (session, VP_PERM_SETTINGS, &error))
     return vpctl_fail (ctx, error);
   if (email_to != NULL && !vp_database_set_setting (db, VP_NOTIFY_EMAIL_TO_KEY, email_to, &error))
     return vpctl_fail (ctx, error);
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    if (channels[i] != NULL && !vp_settings_set (db, session, channel_keys[i], channels[i], &error))
+      return vpctl_fail (ctx, error);
   if (user != NULL)
     {
       char *password = vpctl_read_secret (_("Mail server password: "), "VP_SMTP_PASSWORD", &error);
@@ -486,7 +573,7 @@ static const VpctlCommand notify_commands[] = {
   { "send", notify_send, N_("Send the due outbox messages by SMS and/or e-mail") },
   { "list", notify_list, N_("Deliveries with state, attempts and last error") },
   { "release", notify_release, N_("Send an uncertain or abandoned delivery once more") },
-  { "config", notify_config, N_("Set the e-mail copy address and the SMTP log-in") },
+  { "config", notify_config, N_("Set the e-mail copy address, the service's channels and the SMTP log-in") },
 };
 
 int

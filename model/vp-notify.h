@@ -33,6 +33,11 @@ G_BEGIN_DECLS
 #define VP_NOTIFY_EMAIL_TO_KEY      "notify.email_to"
 #define VP_NOTIFY_MAX_ATTEMPTS_KEY  "notify.max_attempts"
 #define VP_NOTIFY_MAX_ATTEMPTS_DEFAULT 8
+/* The channels `vpctl service --jobs` delivers through (app/vpctl-engine.c); empty or
+ * unset = that channel is off. The SMTP log-in is sealed apart (vp-secret.h). */
+#define VP_NOTIFY_SMS_LINK_KEY      "notify.sms_link"     /* the modem's link URI */
+#define VP_NOTIFY_SMTP_SERVER_KEY   "notify.smtp_server"  /* HOST:PORT */
+#define VP_NOTIFY_FROM_KEY          "notify.from"         /* sender address of e-mails */
 
 /* How messages leave the station (implemented in app/vp-notify-devices.c). Every
  * function may be NULL: that channel is not available. Called on the caller's thread. */

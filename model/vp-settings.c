@@ -15,10 +15,11 @@
 #include "vp-ledger.h"
 #include "vp-model-error.h"
 #include "vp-money.h"
+#include "vp-notify.h"
 #include "vp-settings.h"
 
 /* The keys and fallbacks are those of the parts that read them (vp-engine.h,
- * vp-ledger.h, vp-account.h), so the registry cannot drift from what is used. */
+ * vp-ledger.h, vp-account.h, vp-notify.h), so the registry cannot drift from what is used. */
 static const VpSettingInfo infos[] = {
   { VP_ACCOUNT_SITE_KEY, VP_SETTING_TEXT, "Main", N_("Site name") },
   { VP_LEDGER_REFUND_LIMIT_KEY, VP_SETTING_MONEY, VP_LEDGER_REFUND_LIMIT_DEFAULT,
@@ -31,6 +32,12 @@ static const VpSettingInfo infos[] = {
     N_("No trips at night (HH:MM-HH:MM)") },
   { VP_ENGINE_FRIENDLY_WEEKENDS_KEY, VP_SETTING_BOOLEAN, "false",
     N_("No trips at weekends") },
+  { VP_NOTIFY_SMS_LINK_KEY, VP_SETTING_OPTIONAL_TEXT, "",
+    N_("SMS modem link (serial:/dev/ttyUSB2?baud=115200)") },
+  { VP_NOTIFY_SMTP_SERVER_KEY, VP_SETTING_OPTIONAL_TEXT, "",
+    N_("Mail server (HOST:PORT)") },
+  { VP_NOTIFY_FROM_KEY, VP_SETTING_OPTIONAL_TEXT, "",
+    N_("Sender address of e-mails") },
 };
 
 guint
@@ -100,6 +107,11 @@ normalise (const VpSettingInfo  *info,
     {
     case VP_SETTING_TEXT:
       if (text[0] == '\0' || g_utf8_strlen (text, -1) > 100)
+        break;
+      return g_steal_pointer (&text);
+
+    case VP_SETTING_OPTIONAL_TEXT:
+      if (g_utf8_strlen (text, -1) > 500)
         break;
       return g_steal_pointer (&text);
 

@@ -20,6 +20,7 @@ typedef enum
   VP_SETTING_SECONDS,   /* whole seconds, 60 … 86400 */
   VP_SETTING_BOOLEAN,   /* "true" / "false" */
   VP_SETTING_PERIOD,    /* "HH:MM-HH:MM", or empty for none */
+  VP_SETTING_OPTIONAL_TEXT, /* 0-500 characters; empty = off */
 } VpSettingKind;
 
 typedef struct
