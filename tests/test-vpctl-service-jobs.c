@@ -307,6 +307,38 @@ test_without_jobs (Fixture       *f,
   g_assert_cmpint (query (db, "SELECT COUNT(*) FROM ledger WHERE kind = 'fee'"), ==, 1);
 }
 
+/* A job that fails (here the fee job: its table is gone) is logged and the other jobs
+ * and the service go on. */
+static void
+test_failing_job (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) db = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set");
+      return;
+    }
+  db = vp_database_open (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_true (vp_database_exec (db, "ALTER TABLE fee_charges RENAME TO fee_charges_gone",
+                                   &error));
+  g_assert_no_error (error);
+  create_subsidy (f);
+  proc = spawn_vpctl (f, "admin-pass-1", "service", "--jobs", "--interval", "1", "--poll", "1",
+                      NULL);
+  g_assert_true (read_until (proc, log, "batches run 1"));
+  g_assert_true (read_until (proc, log, "fees failed ("));   /* the next cycle */
+  stop_service (proc, log);
+  g_assert_nonnull (strstr (log->str, "fees failed ("));
+  g_assert_cmpint (query (db, "SELECT state = 'done' FROM batches WHERE id = 1"), ==, 1);
+  g_assert_cmpint (query (db, "SELECT COUNT(*) FROM ledger WHERE kind = 'fee'"), ==, 0);
+}
+
 /* A wrong password, or an operator who may not run the jobs, stops it before it starts. */
 static void
 test_refused (Fixture       *f,
@@ -350,6 +382,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vp/vpctl-service-jobs/without-jobs", Fixture, NULL, fixture_setup,
               test_without_jobs, fixture_teardown);
+  g_test_add ("/vp/vpctl-service-jobs/failing-job", Fixture, NULL, fixture_setup,
+              test_failing_job, fixture_teardown);
   g_test_add ("/vp/vpctl-service-jobs/refused", Fixture, NULL, fixture_setup, test_refused,
               fixture_teardown);
   return g_test_run ();
