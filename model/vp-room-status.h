@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "vp-account.h"
+#include "vp-meter-gateway.h"
 #include "vp-session.h"
 #include "vp-types.h"
 
@@ -53,6 +55,34 @@ GPtrArray   *vp_room_status_list   (VpDatabase   *db,
                                     const char   *building,
                                     GError      **error);
 
+/* One active meter of an account as the engine saw it last (the customer card). */
+typedef struct
+{
+  char          *address;
+  VpMeterKind    kind;
+  gboolean       has_reading;
+  gint64         total;            /* last stored reading, 0.01 kWh / 0.01 m³ */
+  gint64         read_at;          /* Unix seconds the station read it; 0 = never */
+  gint64         last_contact;     /* last good exchange, Unix seconds; 0 = never */
+  guint          failures;         /* unanswered exchanges in a row */
+  gboolean       online;           /* answered its last exchange */
+  char          *last_error;       /* nullable */
+  VpSupplyState  supply;           /* relay / valve as last read */
+  gboolean       keep_power;       /* the account's 保电 flag */
+} VpMeterLive;
+
+void         vp_meter_live_free  (VpMeterLive *status);
+
+/* The active meters (VpMeterLive *) of @account, in installation order, from the
+ * engine's readings and meter_state (a meter the engine never touched: no reading,
+ * never in contact, supply unknown, not online). An account with no meter gives an
+ * empty array; an unknown account NOT_FOUND. VP_PERM_ACCOUNT_VIEW. */
+GPtrArray   *vp_meter_live_list  (VpDatabase   *db,
+                                    VpSession    *actor,
+                                    const char   *account,
+                                    GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpRoomStatus, vp_room_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpMeterLive, vp_meter_live_free)
 
 G_END_DECLS

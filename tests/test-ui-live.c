@@ -3,14 +3,22 @@
  * The context's own engine reads a simulated meter over a TCP gateway through the
  * app's devices gateway, as `vendpoint` does: cycles in a worker with "cycle-finished"
  * on the main loop, a top-up that switches a tripped supply back on within one
- * round-trip (no further cycle), and "did not answer" in words when the meter is
- * silent.
+ * round-trip (no further cycle), "did not answer" in words when the meter is silent,
+ * and the customer card and the rooms grid following each cycle by themselves.
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "vp-counter-page.h"
+#include "vp-customer-card.h"
 #include "vp-engine.h"
 #include "vp-meter-gateway-devices.h"
+#include "vp-model-error.h"
+#include "vp-room-status.h"
+#include "vp-rooms-page.h"
 #include "vp-simulator.h"
+#include "vp-tariff-store.h"
 #include "vp-topup-dialog.h"
 #include "vp-ui-test.h"
 
@@ -74,6 +82,7 @@ live_setup (Live        *live,
   g_autoptr(VpSession) admin = NULL;
   g_autoptr(VpAccount) account = NULL;
   g_autofree char *link = NULL;
+  VpTariffVersion power = { .scheme = VP_TARIFF_FLAT, .rates = { 5283 } };   /* 0.5283/kWh */
   VpAccountSpec spec;
   VpMeterSpec meter;
 
@@ -89,14 +98,19 @@ live_setup (Live        *live,
 
   admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
   g_assert_no_error (error);
+  g_assert_true (vp_tariff_store_add (fixture->db, admin, "居民电价", VP_UTILITY_ELECTRICITY,
+                                      &power, NULL, &error));
+  g_assert_no_error (error);
   vp_account_spec_init (&spec);
   spec.name = "赵敏";
+  spec.tariff = "居民电价";
   spec.room = "6-201";
   g_assert_true (vp_account_open (fixture->db, admin, &spec, &account, NULL, &error));
   g_assert_no_error (error);
   vp_meter_spec_init (&meter);
   meter.address = METER;
   meter.link = link;
+  meter.install_reading = 10000;     /* as the simulator starts: nothing owed yet */
   g_assert_true (vp_account_add_meter (fixture->db, admin, account->number, &meter, NULL, &error));
   g_assert_no_error (error);
   live->account = g_strdup (account->number);
@@ -227,6 +241,170 @@ test_topup_no_answer (VpUiFixture   *fixture,
   live_teardown (&live);
 }
 
+typedef struct
+{
+  VpCustomerCard *card;
+  const char     *contains;
+} CardWait;
+
+static gboolean
+card_says (gpointer data)
+{
+  CardWait *w = data;
+  const char *text = vp_customer_card_get_meter_text (w->card, METER);
+
+  return text != NULL && strstr (text, w->contains) != NULL;
+}
+
+static void
+wait_card (VpCustomerCard *card,
+           const char     *contains)
+{
+  CardWait w = { card, contains };
+  g_autofree char *what = g_strdup_printf ("the card saying “%s”", contains);
+
+  vp_ui_test_wait (card_says, &w, what);
+}
+
+/* The model call behind the card: what the engine stored, per meter. */
+static void
+test_meter_status (VpUiFixture   *fixture,
+                   gconstpointer  data)
+{
+  Live live = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) meters = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(VpSession) admin = NULL;
+  const VpMeterLive *m;
+
+  live_setup (&live, fixture);
+  admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+
+  meters = vp_meter_live_list (fixture->db, admin, live.account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (meters->len, ==, 1);
+  m = g_ptr_array_index (meters, 0);
+  g_assert_cmpstr (m->address, ==, METER);
+  g_assert_true (m->has_reading);
+  g_assert_cmpint (m->total, >=, 10000);     /* energy=100 kWh, plus what the load ran */
+  g_assert_cmpint (m->read_at, >, 0);
+  g_assert_true (m->online);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  g_assert_false (m->keep_power);
+
+  /* An account with no meter: empty; an unknown number: NOT_FOUND. */
+  none = vp_meter_live_list (fixture->db, admin, fixture->li_lei, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_null (vp_meter_live_list (fixture->db, admin, "99999999", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+
+  live_teardown (&live);
+}
+
+/* The counter's card shows the meter live and follows each cycle by itself. */
+static void
+test_card (VpUiFixture   *fixture,
+           gconstpointer  data)
+{
+  Live live = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) admin = NULL;
+  g_autofree char *supply = NULL;
+  VpCounterPage *page;
+  VpCustomerCard *card;
+
+  live_setup (&live, fixture);
+  page = VP_COUNTER_PAGE (vp_window_get_page (fixture->window, "counter"));
+  card = VP_CUSTOMER_CARD (vp_counter_page_get_card (page));
+
+  /* Tripped by the first cycle: read, answered, power cut off. */
+  vp_counter_page_show_account (page, live.account);
+  wait_card (card, "power cut off");
+  g_assert_true (strstr (vp_customer_card_get_meter_text (card, METER), "kWh at ") != NULL);
+  g_assert_true (strstr (vp_customer_card_get_meter_text (card, METER), "online") != NULL);
+
+  /* Topped up: the next cycle's state shows without anyone clicking. */
+  supply = topup (&live, "100");
+  g_assert_cmpstr (supply, ==, "Power restored on meter " METER);
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_card (card, "power on");
+
+  /* Keep-power set by a supervisor's control shows after the next cycle. */
+  admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_true (vp_engine_control (fixture->db, admin, live.account, "keep-power",
+                                    "hospital patient", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_card (card, "keep-power");
+
+  /* The meter falls silent: offline, with when it last answered. */
+  g_assert_true (vp_simulator_set_fault (live.sim, METER, VP_SIM_FAULT_NO_REPLY, NULL));
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_card (card, "offline, last answered ");
+
+  live_teardown (&live);
+}
+
+typedef struct
+{
+  VpRoomsPage *page;
+  VpRoomState  state;
+} TileWait;
+
+static gboolean
+tile_is (gpointer data)
+{
+  TileWait *w = data;
+
+  return vp_rooms_page_get_tile_state (w->page, "6-201") == w->state;
+}
+
+static void
+wait_tile (VpRoomsPage *page,
+           VpRoomState  state)
+{
+  TileWait w = { page, state };
+  g_autofree char *what = g_strdup_printf ("room 6-201 %s", vp_room_state_to_string (state));
+
+  vp_ui_test_wait (tile_is, &w, what);
+}
+
+/* With no polling at all, the grid changes when a cycle finishes. */
+static void
+test_rooms (VpUiFixture   *fixture,
+            gconstpointer  data)
+{
+  Live live = { 0 };
+  g_autofree char *supply = NULL;
+  GtkWidget *window = gtk_window_new ();
+  VpRoomsPage *page;
+
+  live_setup (&live, fixture);
+  page = VP_ROOMS_PAGE (vp_rooms_page_new (fixture->context));
+  vp_rooms_page_set_interval (page, 0);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_tile (page, VP_ROOM_TRIPPED);
+
+  supply = topup (&live, "100");
+  g_assert_cmpstr (supply, ==, "Power restored on meter " METER);
+  /* Nothing polls: the tile keeps what it read until the cycle says otherwise. */
+  g_assert_cmpint (vp_rooms_page_get_tile_state (page, "6-201"), ==, VP_ROOM_TRIPPED);
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_tile (page, VP_ROOM_NORMAL);
+
+  g_assert_true (vp_simulator_set_fault (live.sim, METER, VP_SIM_FAULT_NO_REPLY, NULL));
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_tile (page, VP_ROOM_OFFLINE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  live_teardown (&live);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +418,12 @@ main (int   argc,
               test_topup_restores, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/live/topup-no-answer", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_topup_no_answer, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/live/meter-status", VpUiFixture, NULL, vp_ui_fixture_setup,
+              test_meter_status, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/live/card", VpUiFixture, NULL, vp_ui_fixture_setup, test_card,
+              vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/live/rooms", VpUiFixture, NULL, vp_ui_fixture_setup, test_rooms,
+              vp_ui_fixture_teardown);
 
   return g_test_run ();
 }

@@ -176,6 +176,7 @@ load_cb (GObject      *object,
   g_clear_pointer (&self->account, vp_account_free);
   self->account = g_steal_pointer (&info->account);
   vp_customer_card_set_account (self->card, self->account, info->last_topup);
+  vp_customer_card_set_meter_states (self->card, info->meters);
   vp_ui_account_info_free (info);
   vp_accounts_page_update_actions (self);
 }

@@ -208,9 +208,10 @@ load_cb (GObject      *object,
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   self->account = g_steal_pointer (&loaded->account);
   self->last_topup = g_steal_pointer (&loaded->last_topup);
-  vp_ui_account_info_free (loaded);
 
   vp_customer_card_set_account (self->card, self->account, self->last_topup);
+  vp_customer_card_set_meter_states (self->card, loaded->meters);
+  vp_ui_account_info_free (loaded);
   vp_counter_page_update_actions (self);
 }
 
@@ -241,6 +242,14 @@ vp_counter_page_reload (VpCounterPage *self)
 {
   if (self->account != NULL)
     vp_counter_page_show_account (self, self->account->number);
+}
+
+/* A cycle charged, tripped or read the meters: the card shows it without a click. */
+static void
+cycle_finished_cb (VpCounterPage *self)
+{
+  if (!self->loading)
+    vp_counter_page_reload (self);
 }
 
 static void
@@ -783,6 +792,8 @@ vp_counter_page_constructed (GObject *object)
   g_assert (self->context != NULL);
   g_signal_connect_object (self->context, "notify::session",
                            G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "cycle-finished",
+                           G_CALLBACK (cycle_finished_cb), self, G_CONNECT_SWAPPED);
   vp_counter_page_update_actions (self);
 }
 

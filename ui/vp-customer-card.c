@@ -2,6 +2,8 @@
  *
  * Shows a copy of what the model returned; it never asks the model itself. The balance
  * turns red below the account's alarm levels so a cashier sees it without reading.
+ * Each meter row has a live line (last reading, contact, relay / valve, keep-power)
+ * that the page fills from the engine's state and refreshes after each cycle.
  */
 #include "config.h"
 
@@ -9,6 +11,7 @@
 
 #include "vp-customer-card.h"
 #include "vp-money.h"
+#include "vp-room-status.h"
 #include "vp-ui.h"
 
 typedef enum
@@ -76,8 +79,6 @@ meter_row_new (const VpMeter *meter)
   gtk_widget_set_hexpand (address, TRUE);
   gtk_label_set_xalign (GTK_LABEL (address), 0);
 
-  /* Live readings, online and relay state come from the meter service; until it
-   * reports, the card says what is stored and nothing more. */
   /* Readings are 0.01 units, like money is 0.01 yuan: the same exact printing. */
   number = vp_money_format (meter->install_reading);
   reading = g_strdup_printf (meter->kind == VP_METER_KIND_WATER ? _("installed at %s m³")
@@ -89,11 +90,152 @@ meter_row_new (const VpMeter *meter)
   gtk_box_append (GTK_BOX (box), kind);
   gtk_box_append (GTK_BOX (box), address);
   gtk_box_append (GTK_BOX (box), state);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  return box;
+
+  /* The live line below, empty until the engine's state is known. */
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+    GtkWidget *live = gtk_label_new (NULL);
+
+    gtk_label_set_xalign (GTK_LABEL (live), 0);
+    gtk_label_set_wrap (GTK_LABEL (live), TRUE);
+    gtk_widget_set_visible (live, FALSE);
+    gtk_widget_add_css_class (live, "vp-meter-live");
+    gtk_box_append (GTK_BOX (row), box);
+    gtk_box_append (GTK_BOX (row), live);
+    gtk_widget_set_margin_top (row, 6);
+    gtk_widget_set_margin_bottom (row, 6);
+    gtk_widget_set_margin_start (row, 12);
+    gtk_widget_set_margin_end (row, 12);
+    g_object_set_data_full (G_OBJECT (row), "vp-address", g_strdup (meter->address), g_free);
+    g_object_set_data (G_OBJECT (row), "vp-live", live);
+    return row;
+  }
+}
+
+static char *
+format_unix_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+/* "123.45 kWh at 2026-11-25 14:05 · online · power on · keep-power". */
+static char *
+meter_live_text (const VpMeterLive *m)
+{
+  gboolean water = m->kind == VP_METER_KIND_WATER;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (m->has_reading)
+    {
+      g_autofree char *total = vp_money_format (m->total);
+      g_autofree char *when = format_unix_time (m->read_at);
+
+      g_ptr_array_add (parts, g_strdup_printf (water ? _("%s m³ at %s") : _("%s kWh at %s"),
+                                               total, when));
+    }
+  else
+    g_ptr_array_add (parts, g_strdup (_("not read yet")));
+
+  if (m->online)
+    g_ptr_array_add (parts, g_strdup (_("online")));
+  else if (m->last_contact > 0)
+    {
+      g_autofree char *when = format_unix_time (m->last_contact);
+
+      g_ptr_array_add (parts, g_strdup_printf (_("offline, last answered %s"), when));
+    }
+  else if (m->failures > 0)
+    g_ptr_array_add (parts, g_strdup (_("offline, never answered")));
+
+  if (m->supply == VP_SUPPLY_ON)
+    g_ptr_array_add (parts, g_strdup (water ? _("valve open") : _("power on")));
+  else if (m->supply == VP_SUPPLY_OFF)
+    g_ptr_array_add (parts, g_strdup (water ? _("valve closed") : _("power cut off")));
+
+  if (m->keep_power)
+    g_ptr_array_add (parts, g_strdup (_("keep-power")));
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static const VpMeterLive *
+find_meter_status (GPtrArray  *meters,
+                   const char *address)
+{
+  for (guint i = 0; meters != NULL && i < meters->len; i++)
+    {
+      const VpMeterLive *m = g_ptr_array_index (meters, i);
+
+      if (g_strcmp0 (m->address, address) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+/* The row's child that carries the meter's address, or NULL ("No meter installed"). */
+static GtkWidget *
+meter_row_content (GtkWidget *row)
+{
+  GtkWidget *child = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+  return child != NULL && g_object_get_data (G_OBJECT (child), "vp-address") != NULL ? child
+                                                                                   : NULL;
+}
+
+void
+vp_customer_card_set_meter_states (VpCustomerCard *self,
+                                   GPtrArray      *meters)
+{
+  g_return_if_fail (VP_IS_CUSTOMER_CARD (self));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->meter_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *content = meter_row_content (row);
+      const VpMeterLive *m;
+      GtkWidget *live;
+
+      if (content == NULL)
+        continue;
+      live = g_object_get_data (G_OBJECT (content), "vp-live");
+      m = find_meter_status (meters, g_object_get_data (G_OBJECT (content), "vp-address"));
+      gtk_widget_remove_css_class (live, "vp-meter-offline");
+      gtk_widget_set_visible (live, m != NULL);
+      if (m == NULL)
+        continue;
+      {
+        g_autofree char *text = meter_live_text (m);
+
+        gtk_label_set_text (GTK_LABEL (live), text);
+      }
+      if (m->failures > 0)
+        gtk_widget_add_css_class (live, "vp-meter-offline");
+    }
+}
+
+const char *
+vp_customer_card_get_meter_text (VpCustomerCard *self,
+                                 const char     *address)
+{
+  g_return_val_if_fail (VP_IS_CUSTOMER_CARD (self), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->meter_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *content = meter_row_content (row);
+      GtkWidget *live;
+
+      if (content == NULL || !g_str_equal (g_object_get_data (G_OBJECT (content), "vp-address"),
+                                           address))
+        continue;
+      live = g_object_get_data (G_OBJECT (content), "vp-live");
+      return gtk_widget_get_visible (live) ? gtk_label_get_text (GTK_LABEL (live)) : NULL;
+    }
+  return NULL;
 }
 
 static void

@@ -24,6 +24,14 @@ GtkWidget      *vp_customer_card_new               (void);
 void            vp_customer_card_set_account       (VpCustomerCard      *self,
                                                     const VpAccount     *account,
                                                     const VpLedgerEntry *last_topup);
+/* What the engine saw last of the shown account's meters (VpMeterLive *, nullable:
+ * nothing known); call after vp_customer_card_set_account(). */
+void            vp_customer_card_set_meter_states  (VpCustomerCard      *self,
+                                                    GPtrArray           *meters);
+/* The live line of the meter at @address ("123.45 kWh at … · online · power on"),
+ * NULL when the card shows no such meter or knows nothing of it yet. */
+const char     *vp_customer_card_get_meter_text    (VpCustomerCard      *self,
+                                                    const char          *address);
 const char     *vp_customer_card_get_balance_text  (VpCustomerCard      *self);
 VpBalanceLevel  vp_customer_card_get_balance_level (VpCustomerCard      *self);
 

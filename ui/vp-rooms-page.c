@@ -113,8 +113,23 @@ load_cb (GObject      *object,
   g_clear_pointer (&self->account, vp_account_free);
   self->account = g_steal_pointer (&info->account);
   vp_customer_card_set_account (self->card, self->account, info->last_topup);
+  vp_customer_card_set_meter_states (self->card, info->meters);
   vp_ui_account_info_free (info);
   gtk_revealer_set_reveal_child (self->card_revealer, TRUE);
+}
+
+static void
+vp_rooms_page_load_card (VpRoomsPage *self,
+                         const char  *account)
+{
+  VpUiCall *call = vp_ui_call_new (self->context, account);
+
+  if (call == NULL)
+    return;
+  self->load_serial++;
+  self->loading = TRUE;
+  vp_ui_run_async (self, NULL, vp_ui_load_account_work, call, vp_ui_call_free,
+                   vp_ui_account_info_free, load_cb, GUINT_TO_POINTER (self->load_serial));
 }
 
 static void
@@ -123,7 +138,6 @@ tile_clicked_cb (GtkButton   *tile,
 {
   const char *account = g_object_get_data (G_OBJECT (tile), "vp-account");
   const char *label = g_object_get_data (G_OBJECT (tile), "vp-label");
-  VpUiCall *call;
 
   if (account == NULL)
     {
@@ -132,14 +146,8 @@ tile_clicked_cb (GtkButton   *tile,
       vp_ui_show_message (self->message_label, text, FALSE);
       return;
     }
-  call = vp_ui_call_new (self->context, account);
-  if (call == NULL)
-    return;
   vp_ui_show_message (self->message_label, NULL, FALSE);
-  self->load_serial++;
-  self->loading = TRUE;
-  vp_ui_run_async (self, NULL, vp_ui_load_account_work, call, vp_ui_call_free,
-                   vp_ui_account_info_free, load_cb, GUINT_TO_POINTER (self->load_serial));
+  vp_rooms_page_load_card (self, account);
 }
 
 static void
@@ -445,6 +453,19 @@ refresh_action (GtkWidget  *widget,
 
 /* Object --------------------------------------------------------------------- */
 
+/* A cycle just wrote what the grid shows: read it now rather than at the next tick,
+ * and the open card's meters with it. */
+static void
+cycle_finished_cb (VpRoomsPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  /* Newer reads win by their serial, so one in flight is simply overtaken. */
+  vp_rooms_page_refresh (self);
+  if (self->account != NULL)
+    vp_rooms_page_load_card (self, self->account->number);
+}
+
 static void
 session_changed_cb (VpRoomsPage *self)
 {
@@ -484,6 +505,8 @@ vp_rooms_page_constructed (GObject *object)
   g_assert (self->context != NULL);
   g_signal_connect_object (self->context, "notify::session",
                            G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "cycle-finished",
+                           G_CALLBACK (cycle_finished_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "vp-money.h"
 #include "vp-database.h"
+#include "vp-room-status.h"
 #include "vp-search.h"
 #include "vp-ui.h"
 
@@ -454,6 +455,7 @@ vp_ui_account_info_free (gpointer data)
     return;
   g_clear_pointer (&info->account, vp_account_free);
   g_clear_pointer (&info->last_topup, vp_ledger_entry_free);
+  g_clear_pointer (&info->meters, g_ptr_array_unref);
   g_free (info);
 }
 
@@ -489,6 +491,14 @@ vp_ui_load_account_work (gpointer   data,
           info->last_topup = g_steal_pointer (&entries->pdata[i]);
           break;
         }
+    }
+
+  /* The meters as the engine saw them last: reading, contact, relay, keep-power. */
+  info->meters = vp_meter_live_list (call->db, call->session, call->number, error);
+  if (info->meters == NULL)
+    {
+      vp_ui_account_info_free (info);
+      return NULL;
     }
   return info;
 }

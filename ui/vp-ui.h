@@ -98,11 +98,12 @@ typedef struct
 {
   VpAccount     *account;
   VpLedgerEntry *last_topup;    /* NULL when none */
+  GPtrArray     *meters;        /* VpMeterLive *: what the engine saw last */
 } VpUiAccountInfo;
 
 void      vp_ui_account_info_free (gpointer info);
 
-/* VpUiWorkFunc: call->number → VpUiAccountInfo *. */
+/* VpUiWorkFunc: call->number → VpUiAccountInfo * (account, last top-up, meters). */
 gpointer  vp_ui_load_account_work (gpointer   call,
                                    GError   **error);
 /* VpUiWorkFunc: call->text → GPtrArray of VpSearchHit * (vp_search_accounts); an empty
