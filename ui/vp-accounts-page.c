@@ -195,6 +195,14 @@ vp_accounts_page_load (VpAccountsPage *self,
                    vp_ui_account_info_free, load_cb, GUINT_TO_POINTER (self->load_serial));
 }
 
+/* The shown card's meters follow the engine's cycles. */
+static void
+cycle_finished_cb (VpAccountsPage *self)
+{
+  if (self->account != NULL && !self->loading)
+    vp_accounts_page_load (self, self->account->number);
+}
+
 static void
 row_selected_cb (VpAccountsPage *self,
                  GtkListBoxRow  *row)
@@ -501,6 +509,8 @@ vp_accounts_page_constructed (GObject *object)
   g_assert (self->context != NULL);
   g_signal_connect_object (self->context, "notify::session",
                            G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "cycle-finished",
+                           G_CALLBACK (cycle_finished_cb), self, G_CONNECT_SWAPPED);
   vp_accounts_page_update_actions (self);
 }
 
