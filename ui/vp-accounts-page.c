@@ -17,6 +17,7 @@
 #include "vp-model-error.h"
 #include "vp-search.h"
 #include "vp-shift-dialog.h"
+#include "vp-replace-meter-dialog.h"
 #include "vp-transfer-dialog.h"
 #include "vp-ui.h"
 
@@ -59,6 +60,17 @@ static GParamSpec *properties[N_PROPS];
 static void vp_accounts_page_load (VpAccountsPage *self,
                                    const char     *number);
 
+static gboolean
+vp_accounts_page_has_meter (VpAccountsPage *self)
+{
+  for (guint i = 0; self->account != NULL && self->account->meters != NULL
+                    && i < self->account->meters->len; i++)
+    if (((VpMeter *) g_ptr_array_index (self->account->meters, i))->status
+        == VP_METER_STATUS_ACTIVE)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 vp_accounts_page_update_actions (VpAccountsPage *self)
 {
@@ -71,6 +83,9 @@ vp_accounts_page_update_actions (VpAccountsPage *self)
   gtk_widget_action_set_enabled (widget, "accounts.open", manage);
   gtk_widget_action_set_enabled (widget, "accounts.transfer",
                                  manage && status != VP_ACCOUNT_STATUS_CLOSED);
+  gtk_widget_action_set_enabled (widget, "accounts.replace-meter",
+                                 manage && status != VP_ACCOUNT_STATUS_CLOSED
+                                 && vp_accounts_page_has_meter (self));
   gtk_widget_action_set_enabled (widget, "accounts.suspend",
                                  manage && status == VP_ACCOUNT_STATUS_OPEN);
   gtk_widget_action_set_enabled (widget, "accounts.restore",
@@ -281,20 +296,43 @@ transferred_cb (VpAccountsPage *self,
   vp_accounts_page_changed (self, self->account != NULL ? self->account->number : NULL, summary);
 }
 
+/* A dialog that changes the shown account (transfer, replace meter): its @signal
+ * (const char *summary) reloads the account and says what happened. */
+static void
+vp_accounts_page_present_change (VpAccountsPage *self,
+                                 GtkWindow      *dialog,
+                                 const char     *signal)
+{
+  g_signal_connect_object (dialog, signal, G_CALLBACK (transferred_cb), self,
+                           G_CONNECT_SWAPPED);
+  vp_accounts_page_present (self, dialog);
+}
+
 static void
 transfer_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   VpAccountsPage *self = VP_ACCOUNTS_PAGE (widget);
-  GtkWindow *dialog;
 
-  if (self->account == NULL)
-    return;
-  dialog = GTK_WINDOW (vp_transfer_dialog_new (self->context, self->account));
-  g_signal_connect_object (dialog, "transferred", G_CALLBACK (transferred_cb), self,
-                           G_CONNECT_SWAPPED);
-  vp_accounts_page_present (self, dialog);
+  if (self->account != NULL)
+    vp_accounts_page_present_change (self, GTK_WINDOW (vp_transfer_dialog_new (self->context,
+                                                                               self->account)),
+                                     "transferred");
+}
+
+static void
+replace_meter_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VpAccountsPage *self = VP_ACCOUNTS_PAGE (widget);
+
+  if (self->account != NULL)
+    vp_accounts_page_present_change (self,
+                                     GTK_WINDOW (vp_replace_meter_dialog_new (self->context,
+                                                                              self->account)),
+                                     "replaced");
 }
 
 static gpointer
@@ -611,6 +649,8 @@ vp_accounts_page_class_init (VpAccountsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "accounts.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "accounts.transfer", NULL, transfer_action);
+  gtk_widget_class_install_action (widget_class, "accounts.replace-meter", NULL,
+                                   replace_meter_action);
   gtk_widget_class_install_action (widget_class, "accounts.suspend", NULL, suspend_action);
   gtk_widget_class_install_action (widget_class, "accounts.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "accounts.close", NULL, close_action);
