@@ -647,9 +647,10 @@ vp_context_set_cycle_interval (VpContext *self,
 {
   g_return_if_fail (VP_IS_CONTEXT (self));
 
+  /* A cycle running now reschedules when it ends; a timer firing meanwhile only asks
+   * for one more. */
   self->cycle_interval = seconds;
-  if (!self->engine_busy)
-    vp_context_schedule_cycle (self);
+  vp_context_schedule_cycle (self);
 }
 
 guint
