@@ -10,8 +10,11 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "vp-counter-page.h"
 #include "vp-customer-card.h"
+#include "vp-database.h"
 #include "vp-engine.h"
 #include "vp-meter-gateway-devices.h"
 #include "vp-model-error.h"
@@ -241,6 +244,59 @@ test_topup_no_answer (VpUiFixture   *fixture,
   live_teardown (&live);
 }
 
+static void
+exec_sql (VpDatabase *db,
+          const char *sql)
+{
+  vp_database_lock (db);
+  g_assert_cmpint (sqlite3_exec (vp_database_get_handle (db), sql, NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  vp_database_unlock (db);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  vp_context_send_commands_finish (VP_CONTEXT (object), result, NULL, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A cycle that cannot run (the meters table is gone) emits nothing and stops
+ * nothing: once the table is back the next cycle runs. */
+static void
+test_cycle_fails (VpUiFixture   *fixture,
+                  gconstpointer  data)
+{
+  Live live = { 0 };
+  gboolean done = FALSE;
+
+  live_setup (&live, fixture);
+
+  exec_sql (fixture->db, "ALTER TABLE meters RENAME TO meters_away");
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  /* Engine jobs run one after another: when this send is answered, the cycle is over. */
+  vp_context_send_commands_async (fixture->context, NULL, sent_cb, &done);
+  vp_ui_test_wait (is_true, &done, "the engine after the failed cycle");
+  g_assert_cmpuint (live.cycles, ==, 1);
+
+  exec_sql (fixture->db, "ALTER TABLE meters_away RENAME TO meters");
+  g_assert_true (vp_context_run_cycle_now (fixture->context));
+  wait_cycles (&live, 2);
+  g_assert_cmpuint (live.last_read, ==, 1);
+
+  live_teardown (&live);
+}
+
 typedef struct
 {
   VpCustomerCard *card;
@@ -418,6 +474,8 @@ main (int   argc,
               test_topup_restores, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/live/topup-no-answer", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_topup_no_answer, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/live/cycle-fails", VpUiFixture, NULL, vp_ui_fixture_setup,
+              test_cycle_fails, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/live/meter-status", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_meter_status, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/live/card", VpUiFixture, NULL, vp_ui_fixture_setup, test_card,
