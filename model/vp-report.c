@@ -1229,9 +1229,10 @@ query_reconcile (Query         *q,
 /* Consumption is what the engine charged (readings.consumption, after CT × PT). The
  * 尖峰平谷 split is what the engine stored beside it (readings.c1..c4: the T1..T4
  * register advances since the previous good reading, times CT × PT; NULL when unknown;
- * migration 0010 filled them in for older readings). So every figure is a SUM inside
- * SQLite over one scan of the table for both periods; C only adds up the few result
- * rows (one per meter and period, or one per stretch of time within a bucket). */
+ * migration 0010 filled them in for older readings). So every figure is summed inside
+ * SQLite (vp_consumption_sums (), one aggregate for both periods) over one scan of the
+ * table; C only adds up the few result rows (one per meter, or one per stretch of
+ * time within a bucket). */
 
 typedef enum
 {
@@ -1424,28 +1425,100 @@ bucket_find (GArray *starts,
 #define CONSUMPTION_PERIODS \
   " status = 'charged' AND ((station_time >= ?1 AND station_time < ?2)" \
   " OR (station_time >= ?3 AND station_time < ?4))"
-#define NOW_SUM(column) " SUM (" column ") FILTER (WHERE station_time >= ?1)"
+#define CONSUMPTION_SUMS \
+  " vp_consumption_sums (?1, station_time, consumption, c1, c2, c3, c4)"
 
-/* Adds one aggregate row: SUM (consumption) in column @col, NULL when the row had no
- * charged reading of the period, and SUM (c1..c4) from @tou_col on (-1: none), each
- * NULL when no reading of the group knew it. Few aggregates, as each costs a call
- * per reading. */
+/* vp_consumption_sums (from, station_time, consumption, c1, c2, c3, c4): the SUM ()s of
+ * the consumption reports as one SQL aggregate. Its result is a blob: the Sums of this
+ * period (station_time >= from) and of last year's, each a sum of consumption and of
+ * c1..c4 with whether any reading knew c1..c4. One aggregate step per reading instead
+ * of six SUM ()s with a FILTER each: measured with callgrind on the benchmark's
+ * readings, 1.46× the bare SUM's instructions instead of 1.98×. */
 static void
-sums_add (Sums         *sums,
-          sqlite3_stmt *stmt,
-          int           col,
-          int           tou_col)
+consumption_sums_step (sqlite3_context  *ctx,
+                       int               argc,
+                       sqlite3_value   **argv)
 {
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return;
+  Sums *sums = sqlite3_aggregate_context (ctx, 2 * sizeof (Sums));
+
+  if (sums == NULL)
+    {
+      sqlite3_result_error_nomem (ctx);
+      return;
+    }
+  if (sqlite3_value_int64 (argv[1]) < sqlite3_value_int64 (argv[0]))
+    sums++;
   sums->seen = TRUE;
-  sums->total += sqlite3_column_int64 (stmt, col);
-  for (guint k = 0; k < N_TOU && tou_col >= 0; k++)
-    if (sqlite3_column_type (stmt, tou_col + k) != SQLITE_NULL)
+  sums->total += sqlite3_value_int64 (argv[2]);
+  for (guint k = 0; k < N_TOU; k++)
+    if (sqlite3_value_type (argv[3 + k]) != SQLITE_NULL)
       {
         sums->has_tou[k] = TRUE;
-        sums->tou[k] += sqlite3_column_int64 (stmt, tou_col + k);
+        sums->tou[k] += sqlite3_value_int64 (argv[3 + k]);
       }
+}
+
+static void
+consumption_sums_final (sqlite3_context *ctx)
+{
+  Sums *sums = sqlite3_aggregate_context (ctx, 0);
+
+  if (sums == NULL)
+    sqlite3_result_null (ctx);
+  else
+    sqlite3_result_blob (ctx, sums, 2 * sizeof (Sums), SQLITE_TRANSIENT);
+}
+
+/* Prepares @sql, first registering vp_consumption_sums () on the connection if it
+ * does not know it yet (once per connection). Call with the database locked. */
+static sqlite3_stmt *
+prepare_with_sums (VpDatabase  *db,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = vp_database_prepare (db, sql, NULL);
+  int rc;
+
+  if (stmt != NULL)
+    return stmt;
+  rc = sqlite3_create_function_v2 (vp_database_get_handle (db), "vp_consumption_sums", 7,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                   NULL, NULL, consumption_sums_step, consumption_sums_final,
+                                   NULL);
+  if (rc != SQLITE_OK)
+    {
+      vp_database_set_error (db, rc, _("Could not compute the report"), error);
+      return NULL;
+    }
+  return vp_database_prepare (db, sql, error);
+}
+
+/* Adds @column of @stmt (a vp_consumption_sums () blob) to @now and @last_year. */
+static void
+sums_add (Sums         *now,
+          Sums         *last_year,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  Sums part[2];
+  Sums *to[2] = { now, last_year };
+
+  if (sqlite3_column_bytes (stmt, column) != sizeof part)
+    return;
+  memcpy (part, sqlite3_column_blob (stmt, column), sizeof part);
+  for (guint p = 0; p < 2; p++)
+    {
+      if (!part[p].seen)
+        continue;
+      to[p]->seen = TRUE;
+      to[p]->total += part[p].total;
+      for (guint k = 0; k < N_TOU; k++)
+        if (part[p].has_tou[k])
+          {
+            to[p]->has_tou[k] = TRUE;
+            to[p]->tou[k] += part[p].tou[k];
+          }
+    }
 }
 
 static gint64
@@ -1463,8 +1536,7 @@ gcd64 (gint64 a,
 }
 
 /* The sums of both periods (this one and last year's) by one SQL aggregate. Entities:
- * one row per meter (this period's sums, last year's consumption: the table shows no
- * more of last year), added to the meter's group (@meters holds the meters the
+ * one row per meter, added to the meter's group (@meters holds the meters the
  * filters keep). Buckets: the readings are grouped by stretches of @step seconds,
  * @step being the greatest common divisor of every bucket boundary's distance from
  * the first, so a stretch never straddles a local day, month or year (a time zone
@@ -1498,19 +1570,15 @@ consumption_sums (Query                 *q,
 
   vp_database_lock (q->db);
   if (spec->bucket == BUCKET_NONE)
-    stmt = vp_database_prepare (q->db,
-                                "SELECT meter_id," NOW_SUM ("consumption") "," NOW_SUM ("c1") ","
-                                NOW_SUM ("c2") "," NOW_SUM ("c3") "," NOW_SUM ("c4") ","
-                                " SUM (consumption) FILTER (WHERE station_time < ?1)"
-                                " FROM readings WHERE" CONSUMPTION_PERIODS " GROUP BY meter_id",
-                                error);
+    stmt = prepare_with_sums (q->db,
+                              "SELECT meter_id," CONSUMPTION_SUMS " FROM readings"
+                              " WHERE" CONSUMPTION_PERIODS " GROUP BY meter_id", error);
   else
-    stmt = vp_database_prepare (q->db,
-                                "SELECT (station_time - ?5) / ?6 AS stretch, SUM (consumption),"
-                                " SUM (c1), SUM (c2), SUM (c3), SUM (c4)"
-                                " FROM readings WHERE" CONSUMPTION_PERIODS
-                                " AND meter_id IN (SELECT m.id" CONSUMPTION_METERS_FROM
-                                " WHERE" ACCOUNT_FILTER ") GROUP BY stretch", error);
+    stmt = prepare_with_sums (q->db,
+                              "SELECT (station_time - ?5) / ?6 AS stretch," CONSUMPTION_SUMS
+                              " FROM readings WHERE" CONSUMPTION_PERIODS
+                              " AND meter_id IN (SELECT m.id" CONSUMPTION_METERS_FROM
+                              " WHERE" ACCOUNT_FILTER ") GROUP BY stretch", error);
   if (stmt == NULL)
     {
       vp_database_unlock (q->db);
@@ -1539,16 +1607,16 @@ consumption_sums (Query                 *q,
           if (info == NULL)
             continue;   /* filtered out */
           g = groups->pdata[info->group];
-          sums_add (&g->now, stmt, 1, 2);
-          sums_add (&g->last_year, stmt, 6, -1);
+          sums_add (&g->now, &g->last_year, stmt, 1);
         }
       else
         {
           gint64 time = base + sqlite3_column_int64 (stmt, 0) * step;
           guint p = time >= periods[0]->from_s && time < periods[0]->to_s ? 0 : 1;
 
+          /* the stretch lies in period p: its readings are all in part p */
           g = groups->pdata[bucket_find (starts[p], time)];
-          sums_add (p == 0 ? &g->now : &g->last_year, stmt, 1, 2);
+          sums_add (&g->now, &g->last_year, stmt, 1);
         }
     }
   sqlite3_reset (stmt);
