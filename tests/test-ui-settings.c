@@ -187,6 +187,40 @@ test_admin (VpUiFixture   *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+check_pages (VpUiFixture *fixture,
+             const char  *login,
+             gboolean     rooms,
+             gboolean     shift,
+             gboolean     meters,
+             gboolean     settings)
+{
+  vp_ui_test_login (fixture, login, VP_CONTEXT_DEMO_PASSWORD);
+  g_assert_nonnull (vp_context_get_session (fixture->context));
+  g_assert_cmpint (vp_window_get_page_visible (fixture->window, "rooms"), ==, rooms);
+  g_assert_cmpint (vp_window_get_page_visible (fixture->window, "shift"), ==, shift);
+  g_assert_cmpint (vp_window_get_page_visible (fixture->window, "meters"), ==, meters);
+  g_assert_cmpint (vp_window_get_page_visible (fixture->window, "settings"), ==, settings);
+
+  /* Asking for a page the role does not have shows nothing of it. */
+  vp_window_show_page (fixture->window, "settings");
+  g_assert_cmpint (gtk_widget_get_mapped (vp_window_get_page (fixture->window, "settings")), ==,
+                   settings);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "logout", NULL);
+  g_assert_null (vp_context_get_session (fixture->context));
+}
+
+static void
+test_roles (VpUiFixture   *fixture,
+            gconstpointer  data)
+{
+  /*                            rooms  shift  meters settings */
+  check_pages (fixture, "cashier", TRUE, TRUE, FALSE, FALSE);
+  check_pages (fixture, "technician", TRUE, FALSE, TRUE, FALSE);
+  check_pages (fixture, "supervisor", TRUE, TRUE, FALSE, FALSE);
+  check_pages (fixture, "admin", TRUE, TRUE, TRUE, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +229,9 @@ main (int   argc,
     return 0;
 
   g_test_add ("/vp/ui/settings/admin", VpUiFixture, NULL, vp_ui_fixture_setup, test_admin,
+              vp_ui_fixture_teardown);
+
+  g_test_add ("/vp/ui/settings/roles", VpUiFixture, NULL, vp_ui_fixture_setup, test_roles,
               vp_ui_fixture_teardown);
 
   return g_test_run ();

@@ -12,6 +12,10 @@
 #include "vp-accounts-page.h"
 #include "vp-counter-page.h"
 #include "vp-login-dialog.h"
+#include "vp-meters-page.h"
+#include "vp-rooms-page.h"
+#include "vp-settings-page.h"
+#include "vp-shift-page.h"
 #include "vp-window.h"
 
 struct _VpWindow
@@ -31,6 +35,10 @@ struct _VpWindow
   GtkLabel             *operator_label;
   GtkWidget            *counter_page;
   GtkWidget            *accounts_page;
+  GtkWidget            *rooms_page;
+  GtkWidget            *shift_page;
+  GtkWidget            *meters_page;
+  GtkWidget            *settings_page;
 };
 
 G_DEFINE_FINAL_TYPE (VpWindow, vp_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -119,6 +127,14 @@ vp_window_update_pages (VpWindow *self)
 
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->counter_page), counter);
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->accounts_page), accounts);
+  /* Cashiers keep a drawer, technicians commission meters, admins change settings. */
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->rooms_page), accounts);
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->shift_page),
+                              vp_context_can (self->context, VP_PERM_SHIFT));
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->meters_page),
+                              vp_context_can (self->context, VP_PERM_METER_COMMISSION));
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->settings_page),
+                              vp_context_can (self->context, VP_PERM_SETTINGS));
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-accounts");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), accounts);
@@ -414,6 +430,14 @@ vp_window_constructed (GObject *object)
   gtk_stack_add_titled (self->stack, self->counter_page, "counter", _("Counter"));
   self->accounts_page = GTK_WIDGET (vp_accounts_page_new (self->context));
   gtk_stack_add_titled (self->stack, self->accounts_page, "accounts", _("Accounts"));
+  self->rooms_page = vp_rooms_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->rooms_page, "rooms", _("Rooms"));
+  self->shift_page = vp_shift_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->shift_page, "shift", _("Shift"));
+  self->meters_page = vp_meters_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->meters_page, "meters", _("Meters"));
+  self->settings_page = vp_settings_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->settings_page, "settings", _("Settings"));
 
   g_signal_connect_object (self->context, "notify::session",
                            G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
