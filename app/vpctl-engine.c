@@ -540,6 +540,9 @@ service_work (GTask        *task,
       g_message ("vpctl service: %s%s", full ? "" : "commands: ", text);
     }
   vp_cycle_report_clear (&report);
+  /* The station backs itself up on its schedule (backup.*) after each reading cycle. */
+  if (full && !g_cancellable_is_cancelled (cancellable))
+    vp_database_run_scheduled_backup (s->db, "vpctl service: ");
   if (full && s->jobs_actor != NULL && !g_cancellable_is_cancelled (cancellable))
     service_run_jobs (s, cancellable);
   g_task_return_boolean (task, full);

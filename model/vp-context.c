@@ -494,7 +494,11 @@ engine_thread (GTask        *task,
   gboolean ok;
 
   if (GPOINTER_TO_INT (task_data) == ENGINE_CYCLE)
-    ok = vp_engine_run_cycle (self->engine, report, cancellable, &error);
+    {
+      ok = vp_engine_run_cycle (self->engine, report, cancellable, &error);
+      /* The station backs itself up on its schedule (backup.*) while the GUI is open. */
+      vp_database_run_scheduled_backup (self->db, "Vendpoint: ");
+    }
   else
     ok = vp_engine_send_commands (self->engine, report, cancellable, &error);
 

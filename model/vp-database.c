@@ -1000,3 +1000,18 @@ vp_database_now (void)
 
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
+
+void
+vp_database_run_scheduled_backup (VpDatabase *self,
+                                  const char *log_prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  if (!vp_database_backup_if_due (self, g_get_real_time () / G_USEC_PER_SEC, &path, &error))
+    g_message ("%sscheduled backup failed: %s", log_prefix, error->message);
+  else if (path != NULL)
+    g_message ("%sscheduled backup written to %s", log_prefix, path);
+}

@@ -124,6 +124,11 @@ gboolean     vp_database_backup_if_due (VpDatabase   *self,
                                         gint64        now,
                                         char        **out_path,
                                         GError      **error);
+/* What the reading service and the GUI call after each cycle: vp_database_backup_if_due()
+ * at the current time, its outcome logged with g_message() after @log_prefix. A failure
+ * leaves "backup.last" alone, so the next call tries again. */
+void         vp_database_run_scheduled_backup (VpDatabase *self,
+                                               const char *log_prefix);
 /* PRAGMA integrity_check and foreign_key_check on the live file (backups get the same);
  * VP_MODEL_ERROR_CORRUPT names the first problem. */
 gboolean     vp_database_integrity_check (VpDatabase *self,

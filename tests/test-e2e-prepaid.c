@@ -466,11 +466,21 @@ test_e2e_service (Fixture       *f,
       g_test_skip ("VPCTL is not set");
       return;
     }
+  g_autofree char *backups = g_build_filename (f->c.dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+
+  /* No backup was ever made: the first cycle makes the scheduled one. */
+  g_assert_true (vp_database_set_setting (f->c.db, VP_DATABASE_BACKUP_DIR_KEY, backups, &error));
+  g_assert_no_error (error);
+
   set_register (f->tcp_bus, METER_A, "energy", "3.00");
   proc = spawn_vpctl (f, "service", "--interval", "1", "--poll", "1", NULL);
   g_assert_true (wait_for (f, "SELECT COUNT(*) >= 2 FROM readings r JOIN meters m "
                               "ON m.id = r.meter_id WHERE m.address = '" METER_A "'"));
   g_assert_cmpint (balance (f, f->a), ==, 5000 - 300);
+  dir = g_dir_open (backups, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_dir_read_name (dir));
   g_subprocess_send_signal (proc, SIGTERM);
   g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
   g_assert_no_error (error);
@@ -478,6 +488,7 @@ test_e2e_service (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
   g_assert_nonnull (strstr (err, "stopping"));
   g_assert_nonnull (strstr (err, "stopped"));
+  g_assert_nonnull (strstr (err, "scheduled backup written to"));
 }
 
 /* A real crash: `vpctl control … trip` is killed while the meter's (slow) answer is
