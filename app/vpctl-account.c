@@ -22,66 +22,27 @@
 
 /* ---- JSON ---- */
 
-static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *key,
-         gint64       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_money (JsonBuilder *b,
-           const char  *key,
-           gint64       fen)
-{
-  g_autofree char *text = vp_money_format (fen);
-
-  add_string (b, key, text);
-}
-
-static void
-print_root (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-
-  vpctl_print_json (root);
-}
-
 /* Adds @e's members to the object the caller has begun. */
 static void
 add_entry_members (JsonBuilder         *b,
                    const VpLedgerEntry *e)
 {
-  add_string (b, "receipt", e->receipt);
-  add_string (b, "account", e->account);
-  add_string (b, "kind", vp_ledger_kind_to_string (e->kind));
-  add_money (b, "amount", e->amount);
-  add_money (b, "balance_before", e->balance_before);
-  add_money (b, "balance_after", e->balance_after);
-  add_string (b, "method", vp_payment_method_to_string (e->method));
-  add_string (b, "reference", e->reference);
+  vpctl_json_add_string (b, "receipt", e->receipt);
+  vpctl_json_add_string (b, "account", e->account);
+  vpctl_json_add_string (b, "kind", vp_ledger_kind_to_string (e->kind));
+  vpctl_json_add_money (b, "amount", e->amount);
+  vpctl_json_add_money (b, "balance_before", e->balance_before);
+  vpctl_json_add_money (b, "balance_after", e->balance_after);
+  vpctl_json_add_string (b, "method", vp_payment_method_to_string (e->method));
+  vpctl_json_add_string (b, "reference", e->reference);
   if (e->tendered > 0)
     {
-      add_money (b, "tendered", e->tendered);
-      add_money (b, "change", e->change);
+      vpctl_json_add_money (b, "tendered", e->tendered);
+      vpctl_json_add_money (b, "change", e->change);
     }
   if (e->note != NULL)
-    add_string (b, "note", e->note);
-  add_string (b, "time", e->created_at);
+    vpctl_json_add_string (b, "note", e->note);
+  vpctl_json_add_string (b, "time", e->created_at);
 }
 
 static void
@@ -97,23 +58,23 @@ static void
 build_account (JsonBuilder     *b,
                const VpAccount *a)
 {
-  add_string (b, "account", a->number);
-  add_string (b, "name", a->name);
-  add_string (b, "phone", a->phone);
-  add_string (b, "id_number", a->id_number);
-  add_string (b, "address", a->address);
-  add_string (b, "room", a->room);
-  add_string (b, "mode", vp_account_mode_to_string (a->mode));
-  add_string (b, "status", vp_account_status_to_string (a->status));
-  add_string (b, "tariff", a->tariff);
-  add_money (b, "balance", a->balance);
-  add_money (b, "alarm1", a->alarm1);
-  add_money (b, "alarm2", a->alarm2);
-  add_money (b, "trip", a->trip);
+  vpctl_json_add_string (b, "account", a->number);
+  vpctl_json_add_string (b, "name", a->name);
+  vpctl_json_add_string (b, "phone", a->phone);
+  vpctl_json_add_string (b, "id_number", a->id_number);
+  vpctl_json_add_string (b, "address", a->address);
+  vpctl_json_add_string (b, "room", a->room);
+  vpctl_json_add_string (b, "mode", vp_account_mode_to_string (a->mode));
+  vpctl_json_add_string (b, "status", vp_account_status_to_string (a->status));
+  vpctl_json_add_string (b, "tariff", a->tariff);
+  vpctl_json_add_money (b, "balance", a->balance);
+  vpctl_json_add_money (b, "alarm1", a->alarm1);
+  vpctl_json_add_money (b, "alarm2", a->alarm2);
+  vpctl_json_add_money (b, "trip", a->trip);
   if (a->close_debt != 0)
-    add_money (b, "close_debt", a->close_debt);
-  add_string (b, "opened_at", a->opened_at);
-  add_string (b, "closed_at", a->closed_at);
+    vpctl_json_add_money (b, "close_debt", a->close_debt);
+  vpctl_json_add_string (b, "opened_at", a->opened_at);
+  vpctl_json_add_string (b, "closed_at", a->closed_at);
   json_builder_set_member_name (b, "meters");
   json_builder_begin_array (b);
   for (guint i = 0; i < a->meters->len; i++)
@@ -121,16 +82,16 @@ build_account (JsonBuilder     *b,
       const VpMeter *m = g_ptr_array_index (a->meters, i);
 
       json_builder_begin_object (b);
-      add_int (b, "id", m->id);
-      add_string (b, "kind", vp_meter_kind_to_string (m->kind));
-      add_string (b, "protocol", vp_meter_protocol_to_string (m->protocol));
-      add_string (b, "address", m->address);
-      add_string (b, "link", m->link);
-      add_int (b, "multiplier", m->multiplier);
-      add_int (b, "install_reading", m->install_reading);
+      vpctl_json_add_int (b, "id", m->id);
+      vpctl_json_add_string (b, "kind", vp_meter_kind_to_string (m->kind));
+      vpctl_json_add_string (b, "protocol", vp_meter_protocol_to_string (m->protocol));
+      vpctl_json_add_string (b, "address", m->address);
+      vpctl_json_add_string (b, "link", m->link);
+      vpctl_json_add_int (b, "multiplier", m->multiplier);
+      vpctl_json_add_int (b, "install_reading", m->install_reading);
       if (m->final_reading >= 0)
-        add_int (b, "final_reading", m->final_reading);
-      add_string (b, "status", vp_meter_status_to_string (m->status));
+        vpctl_json_add_int (b, "final_reading", m->final_reading);
+      vpctl_json_add_string (b, "status", vp_meter_status_to_string (m->status));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -162,7 +123,7 @@ print_entry (VpctlContext        *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       build_entry (b, e);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     {
@@ -192,19 +153,6 @@ parse_money (const char    *text,
              GError       **error)
 {
   return vp_money_parse (text, flags, out, error);
-}
-
-static gboolean
-parse_method (const char       *text,
-              VpPaymentMethod  *out,
-              GError          **error)
-{
-  if (vp_payment_method_from_string (text, out))
-    return TRUE;
-  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a payment method: use cash, card, wechat or alipay"),
-               text != NULL ? text : "");
-  return FALSE;
 }
 
 /* The approver's id for --approver LOGIN (password from $VP_APPROVER_PASSWORD or a
@@ -245,19 +193,6 @@ login (VpctlContext  *ctx,
   return session;
 }
 
-/* Positional arguments after the options: exactly @n of them. */
-static gboolean
-want_args (VpctlContext  *ctx,
-           int            argc,
-           int            n,
-           const char    *what)
-{
-  if (argc - 1 == n)
-    return TRUE;
-  vpctl_usage_error (ctx, _("Expected %s"), what);
-  return FALSE;
-}
-
 /* ---- account ---- */
 
 /* Prints the account as stored now: JSON, or a line @message (NULL: the account
@@ -281,7 +216,7 @@ print_account_after (VpctlContext *ctx,
       json_builder_begin_object (b);
       build_account (b, account);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else if (message != NULL)
     g_print ("%s %s\n", message, number);
@@ -301,7 +236,7 @@ account_show (VpctlContext *ctx,
 
   if (!vpctl_parse_options (ctx, "ACCOUNT", _("Show an account and its meters"), NULL, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "ACCOUNT"))
+  if (!vpctl_want_args (ctx, argc, 1, "ACCOUNT"))
     return VPCTL_EXIT_USAGE;
   session = login (ctx, &db, &error);
   if (session == NULL)
@@ -364,7 +299,7 @@ account_open (VpctlContext *ctx,
       || (alarm2 != NULL && !parse_money (alarm2, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &spec.alarm2, &error))
       || (trip != NULL && !parse_money (trip, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &spec.trip, &error))
       || (topup != NULL && !parse_money (topup, VP_MONEY_POSITIVE, &spec.opening_topup, &error))
-      || (method != NULL && !parse_method (method, &spec.method, &error))
+      || (method != NULL && !vpctl_parse_method (method, &spec.method, &error))
       || (tendered != NULL && !parse_money (tendered, VP_MONEY_POSITIVE, &spec.tendered, &error)))
     return vpctl_fail (ctx, error);
 
@@ -384,7 +319,7 @@ account_open (VpctlContext *ctx,
           build_entry (b, entry);
         }
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     {
@@ -432,7 +367,7 @@ account_list (VpctlContext *ctx,
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     for (guint i = 0; i < accounts->len; i++)
@@ -466,7 +401,7 @@ account_search (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "QUERY", _("Find accounts by name, number, meter, room or phone"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "QUERY"))
+  if (!vpctl_want_args (ctx, argc, 1, "QUERY"))
     return VPCTL_EXIT_USAGE;
   session = login (ctx, &db, &error);
   if (session == NULL
@@ -478,7 +413,7 @@ account_search (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string (b, "query", argv[1]);
+      vpctl_json_add_string (b, "query", argv[1]);
       json_builder_set_member_name (b, "results");
       json_builder_begin_array (b);
       for (guint i = 0; i < hits->len; i++)
@@ -486,19 +421,19 @@ account_search (VpctlContext *ctx,
           const VpSearchHit *h = g_ptr_array_index (hits, i);
 
           json_builder_begin_object (b);
-          add_string (b, "account", h->number);
-          add_string (b, "name", h->name);
-          add_string (b, "phone", h->phone);
-          add_string (b, "room", h->room);
-          add_string (b, "meters", h->meters);
-          add_string (b, "status", vp_account_status_to_string (h->status));
-          add_money (b, "balance", h->balance);
-          add_string (b, "match", match_to_string (h->match));
+          vpctl_json_add_string (b, "account", h->number);
+          vpctl_json_add_string (b, "name", h->name);
+          vpctl_json_add_string (b, "phone", h->phone);
+          vpctl_json_add_string (b, "room", h->room);
+          vpctl_json_add_string (b, "meters", h->meters);
+          vpctl_json_add_string (b, "status", vp_account_status_to_string (h->status));
+          vpctl_json_add_money (b, "balance", h->balance);
+          vpctl_json_add_string (b, "match", match_to_string (h->match));
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     for (guint i = 0; i < hits->len; i++)
@@ -533,9 +468,9 @@ account_close (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "ACCOUNT", _("Close an account with its final settlement"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "ACCOUNT"))
+  if (!vpctl_want_args (ctx, argc, 1, "ACCOUNT"))
     return VPCTL_EXIT_USAGE;
-  if (method != NULL && !parse_method (method, &m, &error))
+  if (method != NULL && !vpctl_parse_method (method, &m, &error))
     return vpctl_fail (ctx, error);
   session = login (ctx, &db, &error);
   if (session == NULL
@@ -567,7 +502,7 @@ account_transfer (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "ACCOUNT", _("Transfer an account to a new customer"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "ACCOUNT"))
+  if (!vpctl_want_args (ctx, argc, 1, "ACCOUNT"))
     return VPCTL_EXIT_USAGE;
   if (name == NULL)
     return vpctl_usage_error (ctx, _("--name is required"));
@@ -591,7 +526,7 @@ account_suspend_or_restore (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "ACCOUNT", suspend ? _("Suspend an account") : _("Restore a suspended account"),
                             NULL, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "ACCOUNT"))
+  if (!vpctl_want_args (ctx, argc, 1, "ACCOUNT"))
     return VPCTL_EXIT_USAGE;
   session = login (ctx, &db, &error);
   if (session == NULL || !vp_account_set_suspended (db, session, argv[1], suspend, &error))
@@ -621,22 +556,6 @@ vpctl_group_account (VpctlContext *ctx,
 
 /* ---- money groups without commands: "vpctl topup ACCOUNT AMOUNT …" ---- */
 
-/* These groups take their arguments directly; give GOption a program name. */
-static char **
-with_program_name (VpctlContext *ctx,
-                   int          *argc,
-                   char        **argv)
-{
-  char **args = g_new0 (char *, *argc + 2);
-
-  args[0] = (char *) ctx->group;
-  for (int i = 0; i < *argc; i++)
-    args[i + 1] = argv[i];
-  (*argc)++;
-  ctx->command = "";
-  return args;
-}
-
 int
 vpctl_group_topup (VpctlContext *ctx,
                    int           argc,
@@ -644,7 +563,7 @@ vpctl_group_topup (VpctlContext *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VpLedgerEntry) entry = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autofree char *method = NULL, *ref = NULL, *tendered = NULL;
   GOptionEntry entries[] = {
     { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("cash, card, wechat or alipay"), "M" },
@@ -661,11 +580,11 @@ vpctl_group_topup (VpctlContext *ctx,
   argv = args;
   if (!vpctl_parse_options (ctx, "ACCOUNT AMOUNT", _("Top up an account"), entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 2, "ACCOUNT AMOUNT"))
+  if (!vpctl_want_args (ctx, argc, 2, "ACCOUNT AMOUNT"))
     return VPCTL_EXIT_USAGE;
   if (method == NULL)
     return vpctl_usage_error (ctx, _("--method is required: cash, card, wechat or alipay"));
-  if (!parse_method (method, &m, &error)
+  if (!vpctl_parse_method (method, &m, &error)
       || !parse_money (argv[2], VP_MONEY_POSITIVE, &amount, &error)
       || (tendered != NULL && !parse_money (tendered, VP_MONEY_POSITIVE, &given, &error)))
     return vpctl_fail (ctx, error);
@@ -694,7 +613,7 @@ vpctl_group_topup (VpctlContext *ctx,
       json_builder_set_member_name (b, "close_queued");
       json_builder_add_int_value (b, close_queued);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
       return VPCTL_EXIT_OK;
     }
 
@@ -713,7 +632,7 @@ vpctl_group_refund (VpctlContext *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VpLedgerEntry) entry = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autofree char *method = NULL, *approver = NULL;
   GOptionEntry entries[] = {
     { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("How it is paid out (default cash)"), "M" },
@@ -729,9 +648,9 @@ vpctl_group_refund (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "ACCOUNT AMOUNT", _("Refund part of an account's balance"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 2, "ACCOUNT AMOUNT"))
+  if (!vpctl_want_args (ctx, argc, 2, "ACCOUNT AMOUNT"))
     return VPCTL_EXIT_USAGE;
-  if ((method != NULL && !parse_method (method, &m, &error))
+  if ((method != NULL && !vpctl_parse_method (method, &m, &error))
       || !parse_money (argv[2], VP_MONEY_POSITIVE, &amount, &error))
     return vpctl_fail (ctx, error);
   session = login (ctx, &db, &error);
@@ -749,7 +668,7 @@ vpctl_group_reverse (VpctlContext *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VpLedgerEntry) entry = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autofree char *approver = NULL;
   GOptionEntry entries[] = {
     { "approver", 0, 0, G_OPTION_ARG_STRING, &approver, N_("Supervisor approving the reversal"), "LOGIN" },
@@ -763,7 +682,7 @@ vpctl_group_reverse (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "RECEIPT", _("Reverse the last top-up of an account"),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 1, "RECEIPT"))
+  if (!vpctl_want_args (ctx, argc, 1, "RECEIPT"))
     return VPCTL_EXIT_USAGE;
   session = login (ctx, &db, &error);
   if (session == NULL
@@ -790,27 +709,27 @@ print_shift (VpctlContext  *ctx,
       else
         {
           json_builder_add_int_value (b, s->id);
-          add_string (b, "counter", s->counter);
-          add_money (b, "float", s->float_amount);
-          add_string (b, "opened_at", s->opened_at);
-          add_string (b, "closed_at", s->closed_at);
-          add_money (b, "expected", s->expected);
+          vpctl_json_add_string (b, "counter", s->counter);
+          vpctl_json_add_money (b, "float", s->float_amount);
+          vpctl_json_add_string (b, "opened_at", s->opened_at);
+          vpctl_json_add_string (b, "closed_at", s->closed_at);
+          vpctl_json_add_money (b, "expected", s->expected);
           if (s->closed_at != NULL)
             {
-              add_money (b, "counted", s->counted);
-              add_money (b, "over_short", s->over_short);
+              vpctl_json_add_money (b, "counted", s->counted);
+              vpctl_json_add_money (b, "over_short", s->over_short);
             }
-          add_int (b, "entries", s->n_entries);
-          add_money (b, "cash", s->cash);
-          add_money (b, "card", s->card);
-          add_money (b, "wechat", s->wechat);
-          add_money (b, "alipay", s->alipay);
-          add_money (b, "topups", s->topups);
-          add_money (b, "refunds", s->refunds);
-          add_money (b, "reversals", s->reversals);
+          vpctl_json_add_int (b, "entries", s->n_entries);
+          vpctl_json_add_money (b, "cash", s->cash);
+          vpctl_json_add_money (b, "card", s->card);
+          vpctl_json_add_money (b, "wechat", s->wechat);
+          vpctl_json_add_money (b, "alipay", s->alipay);
+          vpctl_json_add_money (b, "topups", s->topups);
+          vpctl_json_add_money (b, "refunds", s->refunds);
+          vpctl_json_add_money (b, "reversals", s->reversals);
         }
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else if (s == NULL)
     g_print (_("No shift is open.\n"));
@@ -927,7 +846,7 @@ vpctl_group_demo (VpctlContext *ctx,
                   char        **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   gint64 n_accounts = 1000;
   gint seed = 1;
   GOptionEntry entries[] = {
@@ -952,17 +871,17 @@ vpctl_group_demo (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_int (b, "accounts", stats.accounts);
-      add_int (b, "meters", stats.meters);
-      add_int (b, "rooms", stats.rooms);
-      add_int (b, "ledger_rows", stats.ledger_rows);
-      add_int (b, "shifts", stats.shifts);
+      vpctl_json_add_int (b, "accounts", stats.accounts);
+      vpctl_json_add_int (b, "meters", stats.meters);
+      vpctl_json_add_int (b, "rooms", stats.rooms);
+      vpctl_json_add_int (b, "ledger_rows", stats.ledger_rows);
+      vpctl_json_add_int (b, "shifts", stats.shifts);
       json_builder_set_member_name (b, "seconds");
       json_builder_add_double_value (b, stats.seconds);
       json_builder_set_member_name (b, "index_seconds");
       json_builder_add_double_value (b, stats.index_seconds);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("Created %" G_GINT64_FORMAT " demo accounts with %" G_GINT64_FORMAT

@@ -72,41 +72,6 @@ audit_action (VpSession   *session,
   return vp_database_commit (db, error);
 }
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_bool (JsonBuilder *b,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
-
-static void
-print_builder (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-
-  vpctl_print_json (root);
-}
-
 /* {"ok":true,"NAME":"VALUE"}: the answer of commands with one thing to tell. */
 static void
 print_ok_with (VpctlContext *ctx,
@@ -116,10 +81,10 @@ print_ok_with (VpctlContext *ctx,
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_bool (b, "ok", TRUE);
-  add_string (b, name, value);
+  vpctl_json_add_bool (b, "ok", TRUE);
+  vpctl_json_add_string (b, name, value);
   json_builder_end_object (b);
-  print_builder (b);
+  vpctl_print_builder (b);
 }
 
 static int
@@ -180,13 +145,13 @@ db_init (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_bool (b, "ok", TRUE);
-      add_string (b, "database", vp_database_get_path (db));
-      add_int (b, "schema", vp_database_schema_version ());
-      add_string (b, "admin", admin);
-      add_int (b, "operator_id", id);
+      vpctl_json_add_bool (b, "ok", TRUE);
+      vpctl_json_add_string (b, "database", vp_database_get_path (db));
+      vpctl_json_add_int (b, "schema", vp_database_schema_version ());
+      vpctl_json_add_string (b, "admin", admin);
+      vpctl_json_add_int (b, "operator_id", id);
       json_builder_end_object (b);
-      print_builder (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("Created %s with the admin “%s”.\n"), vp_database_get_path (db), admin);
@@ -577,13 +542,13 @@ operator_add (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_bool (b, "ok", TRUE);
-      add_int (b, "operator_id", id);
-      add_string (b, "login", login);
-      add_string (b, "name", name);
-      add_string (b, "role", vp_role_to_string (role));
+      vpctl_json_add_bool (b, "ok", TRUE);
+      vpctl_json_add_int (b, "operator_id", id);
+      vpctl_json_add_string (b, "login", login);
+      vpctl_json_add_string (b, "name", name);
+      vpctl_json_add_string (b, "role", vp_role_to_string (role));
       json_builder_end_object (b);
-      print_builder (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("Added %s “%s” (%s).\n"), vp_role_to_string (role), login, name);
@@ -624,18 +589,18 @@ operator_list (VpctlContext *ctx,
           VpOperator *op = g_ptr_array_index (operators, i);
 
           json_builder_begin_object (b);
-          add_int (b, "id", op->id);
-          add_string (b, "login", op->login);
-          add_string (b, "name", op->name);
-          add_string (b, "role", vp_role_to_string (op->role));
-          add_bool (b, "active", op->active);
-          add_bool (b, "locked", op->locked_until > now);
-          add_string (b, "created_at", op->created_at);
+          vpctl_json_add_int (b, "id", op->id);
+          vpctl_json_add_string (b, "login", op->login);
+          vpctl_json_add_string (b, "name", op->name);
+          vpctl_json_add_string (b, "role", vp_role_to_string (op->role));
+          vpctl_json_add_bool (b, "active", op->active);
+          vpctl_json_add_bool (b, "locked", op->locked_until > now);
+          vpctl_json_add_string (b, "created_at", op->created_at);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      print_builder (b);
+      vpctl_print_builder (b);
       return VPCTL_EXIT_OK;
     }
 

@@ -27,75 +27,6 @@
 #include "vp-tariff.h"
 #include "vpctl.h"
 
-/* ---- shared ---- */
-
-static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *key,
-         gint64       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_money (JsonBuilder *b,
-           const char  *key,
-           gint64       fen)
-{
-  g_autofree char *text = vp_money_format (fen);
-
-  add_string (b, key, text);
-}
-
-static void
-print_root (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-
-  vpctl_print_json (root);
-}
-
-static gboolean
-want_args (VpctlContext *ctx,
-           int           argc,
-           int           n,
-           const char   *what)
-{
-  if (argc - 1 == n)
-    return TRUE;
-  vpctl_usage_error (ctx, _("Expected %s"), what);
-  return FALSE;
-}
-
-/* These groups have no sub-command: give GOption a program name. */
-static char **
-with_program_name (VpctlContext *ctx,
-                   int          *argc,
-                   char        **argv)
-{
-  char **args = g_new0 (char *, *argc + 2);
-
-  args[0] = (char *) ctx->group;
-  for (int i = 0; i < *argc; i++)
-    args[i + 1] = argv[i];
-  (*argc)++;
-  ctx->command = "";
-  return args;
-}
-
 /* The common start of the commands that only read: options, no positional argument,
  * the database. NULL with *@status set when the command must end. */
 static VpDatabase *
@@ -111,7 +42,7 @@ open_for_reading (VpctlContext   *ctx,
 
   *status = VPCTL_EXIT_USAGE;
   if (!vpctl_parse_options (ctx, NULL, summary, entries, argc, argv)
-      || !want_args (ctx, *argc, 0, _("no arguments")))
+      || !vpctl_want_args (ctx, *argc, 0, _("no arguments")))
     return NULL;
   db = vpctl_open_db (ctx, &error);
   if (db == NULL)
@@ -135,22 +66,22 @@ build_report (JsonBuilder         *b,
               const VpCycleReport *r)
 {
   json_builder_begin_object (b);
-  add_int (b, "meters", r->meters);
-  add_int (b, "links", r->links);
-  add_int (b, "read", r->read);
-  add_int (b, "offline", r->offline);
-  add_int (b, "charged", r->charged);
-  add_int (b, "baselines", r->baselines);
-  add_int (b, "anomalies", r->anomalies);
-  add_int (b, "stale", r->stale);
-  add_int (b, "errors", r->errors);
-  add_money (b, "charged_amount", r->charged_fen);
-  add_int (b, "alarms", r->alarms);
-  add_int (b, "commands_queued", r->commands_queued);
-  add_int (b, "commands_sent", r->commands_sent);
-  add_int (b, "commands_confirmed", r->commands_confirmed);
-  add_int (b, "commands_failed", r->commands_failed);
-  add_string (b, "first_error", r->first_error);
+  vpctl_json_add_int (b, "meters", r->meters);
+  vpctl_json_add_int (b, "links", r->links);
+  vpctl_json_add_int (b, "read", r->read);
+  vpctl_json_add_int (b, "offline", r->offline);
+  vpctl_json_add_int (b, "charged", r->charged);
+  vpctl_json_add_int (b, "baselines", r->baselines);
+  vpctl_json_add_int (b, "anomalies", r->anomalies);
+  vpctl_json_add_int (b, "stale", r->stale);
+  vpctl_json_add_int (b, "errors", r->errors);
+  vpctl_json_add_money (b, "charged_amount", r->charged_fen);
+  vpctl_json_add_int (b, "alarms", r->alarms);
+  vpctl_json_add_int (b, "commands_queued", r->commands_queued);
+  vpctl_json_add_int (b, "commands_sent", r->commands_sent);
+  vpctl_json_add_int (b, "commands_confirmed", r->commands_confirmed);
+  vpctl_json_add_int (b, "commands_failed", r->commands_failed);
+  vpctl_json_add_string (b, "first_error", r->first_error);
   json_builder_end_object (b);
 }
 
@@ -177,7 +108,7 @@ print_report (VpctlContext        *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       build_report (b, r);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     {
@@ -282,7 +213,7 @@ tariff_add (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, NULL, _("Add a tariff or a new version of one"), entries,
                             &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 0, _("no arguments")))
+  if (!vpctl_want_args (ctx, argc, 0, _("no arguments")))
     return VPCTL_EXIT_USAGE;
   if (name == NULL)
     return vpctl_usage_error (ctx, _("--name is required"));
@@ -317,14 +248,14 @@ tariff_add (VpctlContext *ctx,
       g_autofree char *params = vp_tariff_version_to_params (&v);
 
       json_builder_begin_object (b);
-      add_string (b, "name", name);
-      add_int (b, "version", version);
-      add_string (b, "kind", vp_utility_to_string (utility));
-      add_string (b, "scheme", vp_tariff_scheme_to_string (v.scheme));
-      add_string (b, "params", params);
-      add_int (b, "effective_from", v.effective_from);
+      vpctl_json_add_string (b, "name", name);
+      vpctl_json_add_int (b, "version", version);
+      vpctl_json_add_string (b, "kind", vp_utility_to_string (utility));
+      vpctl_json_add_string (b, "scheme", vp_tariff_scheme_to_string (v.scheme));
+      vpctl_json_add_string (b, "params", params);
+      vpctl_json_add_int (b, "effective_from", v.effective_from);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     {
@@ -369,13 +300,13 @@ tariff_list (VpctlContext *ctx,
               g_autofree char *params = vp_tariff_version_to_params (v);
 
               json_builder_begin_object (b);
-              add_string (b, "name", vp_tariff_get_name (t));
-              add_int (b, "version", v->version);
-              add_string (b, "kind", vp_utility_to_string (vp_tariff_get_utility (t)));
-              add_string (b, "scheme", vp_tariff_scheme_to_string (v->scheme));
-              add_string (b, "params", params);
-              add_string (b, "effective_from", from_text);
-              add_string (b, "description", text);
+              vpctl_json_add_string (b, "name", vp_tariff_get_name (t));
+              vpctl_json_add_int (b, "version", v->version);
+              vpctl_json_add_string (b, "kind", vp_utility_to_string (vp_tariff_get_utility (t)));
+              vpctl_json_add_string (b, "scheme", vp_tariff_scheme_to_string (v->scheme));
+              vpctl_json_add_string (b, "params", params);
+              vpctl_json_add_string (b, "effective_from", from_text);
+              vpctl_json_add_string (b, "description", text);
               json_builder_end_object (b);
             }
           else
@@ -385,7 +316,7 @@ tariff_list (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   if (ctx->json)
-    print_root (b);
+    vpctl_print_builder (b);
   return VPCTL_EXIT_OK;
 }
 
@@ -410,7 +341,7 @@ vpctl_group_cycle (VpctlContext *ctx,
                    char        **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autoptr(VpEngine) engine = NULL;
   VpCycleReport report = { 0 };
   VpDatabase *db;
@@ -610,7 +541,7 @@ vpctl_group_service (VpctlContext *ctx,
                      char        **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autoptr(VpEngine) engine = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -645,7 +576,7 @@ vpctl_group_service (VpctlContext *ctx,
                               "password stops the service before it starts (exit 1)."),
                             entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 0, _("no arguments")))
+  if (!vpctl_want_args (ctx, argc, 0, _("no arguments")))
     return VPCTL_EXIT_USAGE;
   if (interval < 0 || poll < 1)
     return vpctl_usage_error (ctx, _("--interval and --poll must be positive"));
@@ -740,18 +671,18 @@ command_list (VpctlContext *ctx,
       if (ctx->json)
         {
           json_builder_begin_object (b);
-          add_int (b, "id", c->id);
-          add_string (b, "account", c->account);
-          add_string (b, "meter", c->meter_address);
-          add_string (b, "action", vp_control_to_string (c->action));
-          add_string (b, "state", c->state);
-          add_string (b, "origin", c->origin);
-          add_string (b, "reason", c->reason);
-          add_int (b, "operator_id", c->operator_id);
-          add_int (b, "attempts", c->attempts);
-          add_string (b, "last_error", c->last_error);
-          add_string (b, "created_at", c->created_at);
-          add_string (b, "done_at", c->done_at);
+          vpctl_json_add_int (b, "id", c->id);
+          vpctl_json_add_string (b, "account", c->account);
+          vpctl_json_add_string (b, "meter", c->meter_address);
+          vpctl_json_add_string (b, "action", vp_control_to_string (c->action));
+          vpctl_json_add_string (b, "state", c->state);
+          vpctl_json_add_string (b, "origin", c->origin);
+          vpctl_json_add_string (b, "reason", c->reason);
+          vpctl_json_add_int (b, "operator_id", c->operator_id);
+          vpctl_json_add_int (b, "attempts", c->attempts);
+          vpctl_json_add_string (b, "last_error", c->last_error);
+          vpctl_json_add_string (b, "created_at", c->created_at);
+          vpctl_json_add_string (b, "done_at", c->done_at);
           json_builder_end_object (b);
         }
       else
@@ -762,7 +693,7 @@ command_list (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   if (ctx->json)
-    print_root (b);
+    vpctl_print_builder (b);
   return VPCTL_EXIT_OK;
 }
 
@@ -812,13 +743,13 @@ alarm_list (VpctlContext *ctx,
       if (ctx->json)
         {
           json_builder_begin_object (b);
-          add_int (b, "id", a->id);
-          add_string (b, "account", a->account);
-          add_string (b, "name", a->name);
-          add_string (b, "level", a->level);
-          add_string (b, "balance", balance);
-          add_string (b, "threshold", threshold);
-          add_string (b, "time", a->created_at);
+          vpctl_json_add_int (b, "id", a->id);
+          vpctl_json_add_string (b, "account", a->account);
+          vpctl_json_add_string (b, "name", a->name);
+          vpctl_json_add_string (b, "level", a->level);
+          vpctl_json_add_string (b, "balance", balance);
+          vpctl_json_add_string (b, "threshold", threshold);
+          vpctl_json_add_string (b, "time", a->created_at);
           json_builder_end_object (b);
         }
       else
@@ -827,7 +758,7 @@ alarm_list (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   if (ctx->json)
-    print_root (b);
+    vpctl_print_builder (b);
   return VPCTL_EXIT_OK;
 }
 
@@ -849,7 +780,7 @@ vpctl_group_control (VpctlContext *ctx,
                      char        **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autofree char *reason = NULL;
   g_autoptr(VpEngine) engine = NULL;
   gboolean queue_only = FALSE;
@@ -867,7 +798,7 @@ vpctl_group_control (VpctlContext *ctx,
   if (!vpctl_parse_options (ctx, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear",
                             _("Switch an account's meters remotely"), entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!want_args (ctx, argc, 2, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear"))
+  if (!vpctl_want_args (ctx, argc, 2, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear"))
     return VPCTL_EXIT_USAGE;
   if (reason == NULL)
     return vpctl_usage_error (ctx, _("--reason is required"));
@@ -891,14 +822,14 @@ vpctl_group_control (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string (b, "account", argv[1]);
-      add_string (b, "action", argv[2]);
-      add_int (b, "queued", queued);
-      add_int (b, "sent", report.commands_sent);
-      add_int (b, "confirmed", report.commands_confirmed);
-      add_int (b, "failed", report.commands_failed);
+      vpctl_json_add_string (b, "account", argv[1]);
+      vpctl_json_add_string (b, "action", argv[2]);
+      vpctl_json_add_int (b, "queued", queued);
+      vpctl_json_add_int (b, "sent", report.commands_sent);
+      vpctl_json_add_int (b, "confirmed", report.commands_confirmed);
+      vpctl_json_add_int (b, "failed", report.commands_failed);
       json_builder_end_object (b);
-      print_root (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("%s on account %s: %u commands queued, %u sent, %u confirmed, %u failed\n"),
@@ -914,7 +845,7 @@ vpctl_group_reconcile (VpctlContext *ctx,
                        char        **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char **args = with_program_name (ctx, &argc, argv);
+  g_autofree char **args = vpctl_with_program_name (ctx, &argc, argv);
   g_autofree char *tolerance_text = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -947,13 +878,13 @@ vpctl_group_reconcile (VpctlContext *ctx,
       if (ctx->json)
         {
           json_builder_begin_object (b);
-          add_string (b, "account", r->account);
-          add_string (b, "name", r->name);
-          add_string (b, "meter", r->meter_address);
-          add_string (b, "meter_balance", meter);
-          add_string (b, "station_balance", station);
-          add_string (b, "difference", diff);
-          add_int (b, "read_at", r->read_at);
+          vpctl_json_add_string (b, "account", r->account);
+          vpctl_json_add_string (b, "name", r->name);
+          vpctl_json_add_string (b, "meter", r->meter_address);
+          vpctl_json_add_string (b, "meter_balance", meter);
+          vpctl_json_add_string (b, "station_balance", station);
+          vpctl_json_add_string (b, "difference", diff);
+          vpctl_json_add_int (b, "read_at", r->read_at);
           json_builder_end_object (b);
         }
       else
@@ -962,6 +893,6 @@ vpctl_group_reconcile (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   if (ctx->json)
-    print_root (b);
+    vpctl_print_builder (b);
   return VPCTL_EXIT_OK;
 }

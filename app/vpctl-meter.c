@@ -92,44 +92,13 @@ make_client (VpctlContext   *ctx,
   return client;
 }
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_boolean (JsonBuilder *b,
-             const char  *name,
-             gboolean     value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
-
-static void
-print_builder (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  vpctl_print_json (root);
-}
-
 static JsonBuilder *
 begin_object (const char *address)
 {
   JsonBuilder *b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_string (b, "address", address);
+  vpctl_json_add_string (b, "address", address);
   return b;
 }
 
@@ -163,7 +132,8 @@ read_bus_address (VpctlContext *ctx,
     {
       g_autoptr(JsonBuilder) b = begin_object (address);
 
-      print_builder (b);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else
     g_print ("%s\n", address);
@@ -212,11 +182,12 @@ meter_read (VpctlContext *ctx,
     {
       g_autoptr(JsonBuilder) b = begin_object (reading->address);
 
-      add_string (b, "di", reading->di);
-      add_string (b, "item", reading->item);
-      add_string (b, "value", reading->value);
-      add_string (b, "unit", reading->unit);
-      print_builder (b);
+      vpctl_json_add_string (b, "di", reading->di);
+      vpctl_json_add_string (b, "item", reading->item);
+      vpctl_json_add_string (b, "value", reading->value);
+      vpctl_json_add_string (b, "unit", reading->unit);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else
     g_print ("%s %s (%s) = %s %s\n", reading->address,
@@ -292,9 +263,10 @@ meter_control (VpctlContext *ctx,
     {
       g_autoptr(JsonBuilder) b = begin_object (args.address);
 
-      add_string (b, "action", vp_dlt645_control_action_to_string (action));
-      add_boolean (b, "accepted", TRUE);
-      print_builder (b);
+      vpctl_json_add_string (b, "action", vp_dlt645_control_action_to_string (action));
+      vpctl_json_add_bool (b, "accepted", TRUE);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("Meter %s accepted “%s”.\n"), args.address,
@@ -365,9 +337,10 @@ meter_time (VpctlContext *ctx,
     {
       g_autoptr(JsonBuilder) b = begin_object (set ? args.address : NULL);
 
-      add_string (b, "time", iso);
-      add_boolean (b, "broadcast", broadcast);
-      print_builder (b);
+      vpctl_json_add_string (b, "time", iso);
+      vpctl_json_add_bool (b, "broadcast", broadcast);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else if (set)
     g_print (_("Meter %s set to %s.\n"), args.address, iso);
@@ -401,14 +374,15 @@ meter_status (VpctlContext *ctx,
     {
       g_autoptr(JsonBuilder) b = begin_object (reading->address);
 
-      add_string (b, "status_word", reading->value);
-      add_string (b, "relay", s->relay_open ? "open" : "closed");
-      add_string (b, "relay_command", s->relay_command_open ? "open" : "closed");
-      add_boolean (b, "keep_power", s->keep_power);
-      add_boolean (b, "pre_trip_alarm", s->pre_trip_alarm);
-      add_string (b, "meter_type", vp_dlt645_meter_type_to_string (s->meter_type));
-      add_string (b, "power_source", vp_dlt645_power_source_to_string (s->power_source));
-      print_builder (b);
+      vpctl_json_add_string (b, "status_word", reading->value);
+      vpctl_json_add_string (b, "relay", s->relay_open ? "open" : "closed");
+      vpctl_json_add_string (b, "relay_command", s->relay_command_open ? "open" : "closed");
+      vpctl_json_add_bool (b, "keep_power", s->keep_power);
+      vpctl_json_add_bool (b, "pre_trip_alarm", s->pre_trip_alarm);
+      vpctl_json_add_string (b, "meter_type", vp_dlt645_meter_type_to_string (s->meter_type));
+      vpctl_json_add_string (b, "power_source", vp_dlt645_power_source_to_string (s->power_source));
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else
     g_print (_("Meter %s: relay %s (last command %s), keep-power %s, pre-trip alarm %s, "
@@ -454,14 +428,15 @@ print_water (VpctlContext         *ctx,
         {
           g_autofree char *settlement = vp_bcd_format_scaled (reading->water.settlement_flow, 2);
 
-          add_string (b, "value", reading->value);
-          add_string (b, "unit", reading->unit);
-          add_string (b, "settlement_value", settlement);
-          add_string (b, "meter_time", reading->meter_time);
+          vpctl_json_add_string (b, "value", reading->value);
+          vpctl_json_add_string (b, "unit", reading->unit);
+          vpctl_json_add_string (b, "settlement_value", settlement);
+          vpctl_json_add_string (b, "meter_time", reading->meter_time);
         }
-      add_string (b, "valve", valve);
-      add_boolean (b, "battery_low", reading->water.battery_low);
-      print_builder (b);
+      vpctl_json_add_string (b, "valve", valve);
+      vpctl_json_add_bool (b, "battery_low", reading->water.battery_low);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
     }
   else if (reading->value != NULL)
     g_print (_("Water meter %s: %s %s, valve %s%s\n"), reading->address, reading->value,
@@ -572,22 +547,23 @@ print_sim (VpctlContext *ctx,
           host_port[strcspn (host_port, "?")] = '\0';
         }
       json_builder_begin_object (b);
-      add_string (b, "tcp", host_port);
-      add_string (b, "pty", pty_path);
-      add_string (b, "tcp_link", tcp);
-      add_string (b, "pty_link", pty);
-      add_string (b, "serial", serial);
+      vpctl_json_add_string (b, "tcp", host_port);
+      vpctl_json_add_string (b, "pty", pty_path);
+      vpctl_json_add_string (b, "tcp_link", tcp);
+      vpctl_json_add_string (b, "pty_link", pty);
+      vpctl_json_add_string (b, "serial", serial);
       json_builder_set_member_name (b, "meters");
       json_builder_begin_array (b);
       for (guint i = 0; addresses[i] != NULL; i++)
         {
           json_builder_begin_object (b);
-          add_string (b, "address", addresses[i]);
-          add_string (b, "kind", strlen (addresses[i]) == 12 ? "electricity" : "water");
+          vpctl_json_add_string (b, "address", addresses[i]);
+          vpctl_json_add_string (b, "kind", strlen (addresses[i]) == 12 ? "electricity" : "water");
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      print_builder (b);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
       return;
     }
 

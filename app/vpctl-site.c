@@ -57,19 +57,6 @@ parse_price (const char  *text,
 }
 
 static gboolean
-parse_method (const char       *text,
-              VpPaymentMethod  *out,
-              GError          **error)
-{
-  if (vp_payment_method_from_string (text, out))
-    return TRUE;
-  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a payment method: use cash, card, wechat or alipay"),
-               text != NULL ? text : "");
-  return FALSE;
-}
-
-static gboolean
 parse_charge (const char    *text,
               VpChargeMode  *out,
               GError       **error)
@@ -86,47 +73,6 @@ parse_charge (const char    *text,
   return FALSE;
 }
 
-static void
-add_money (JsonBuilder *b,
-           const char  *key,
-           gint64       fen)
-{
-  g_autofree char *text = vp_money_format (fen);
-
-  json_builder_set_member_name (b, key);
-  json_builder_add_string_value (b, text);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *key,
-         gint64       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static int
-print_builder (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-
-  vpctl_print_json (root);
-  return VPCTL_EXIT_OK;
-}
-
 /* { "KEY": COUNT, "amount": "X.XX" } or a line of text. */
 static int
 print_count (VpctlContext *ctx,
@@ -140,11 +86,12 @@ print_count (VpctlContext *ctx,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_int (b, key, count);
+      vpctl_json_add_int (b, key, count);
       if (fen >= 0)
-        add_money (b, "amount", fen);
+        vpctl_json_add_money (b, "amount", fen);
       json_builder_end_object (b);
-      return print_builder (b);
+      vpctl_print_builder (b);
+      return VPCTL_EXIT_OK;
     }
   g_print ("%s\n", text);
   return VPCTL_EXIT_OK;
@@ -259,22 +206,24 @@ fee_list (VpctlContext *ctx,
                  vp_fee_basis_to_string (item->basis), item->amount,
                  vp_charge_mode_to_string (item->charge), item->members);
       json_builder_begin_object (b);
-      add_string (b, "name", item->name);
-      add_string (b, "schedule", vp_fee_schedule_to_string (item->schedule));
-      add_string (b, "start", item->start);
-      add_int (b, "day", item->day);
-      add_string (b, "basis", vp_fee_basis_to_string (item->basis));
+      vpctl_json_add_string (b, "name", item->name);
+      vpctl_json_add_string (b, "schedule", vp_fee_schedule_to_string (item->schedule));
+      vpctl_json_add_string (b, "start", item->start);
+      vpctl_json_add_int (b, "day", item->day);
+      vpctl_json_add_string (b, "basis", vp_fee_basis_to_string (item->basis));
       if (item->basis == VP_FEE_FIXED)
-        add_money (b, "amount", item->amount);
+        vpctl_json_add_money (b, "amount", item->amount);
       else
-        add_int (b, "price_1e4", item->amount);
-      add_string (b, "charge", vp_charge_mode_to_string (item->charge));
-      add_int (b, "members", item->members);
+        vpctl_json_add_int (b, "price_1e4", item->amount);
+      vpctl_json_add_string (b, "charge", vp_charge_mode_to_string (item->charge));
+      vpctl_json_add_int (b, "members", item->members);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return ctx->json ? print_builder (b) : VPCTL_EXIT_OK;
+  if (ctx->json)
+    vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -417,12 +366,12 @@ print_run (VpctlContext         *ctx,
       return VPCTL_EXIT_OK;
     }
   json_builder_begin_object (b);
-  add_string (b, "group", run->group);
-  add_string (b, "period", run->period);
-  add_int (b, "master_use", run->master_use);
-  add_int (b, "subs_use", run->subs_use);
-  add_int (b, "shared_use", run->shared_use);
-  add_money (b, "total", run->total);
+  vpctl_json_add_string (b, "group", run->group);
+  vpctl_json_add_string (b, "period", run->period);
+  vpctl_json_add_int (b, "master_use", run->master_use);
+  vpctl_json_add_int (b, "subs_use", run->subs_use);
+  vpctl_json_add_int (b, "shared_use", run->shared_use);
+  vpctl_json_add_money (b, "total", run->total);
   json_builder_set_member_name (b, "shares");
   json_builder_begin_array (b);
   for (guint i = 0; i < run->shares->len; i++)
@@ -430,16 +379,17 @@ print_run (VpctlContext         *ctx,
       const VpApportionShare *s = g_ptr_array_index (run->shares, i);
 
       json_builder_begin_object (b);
-      add_string (b, "account", s->account);
-      add_string (b, "name", s->name);
-      add_int (b, "weight", s->weight);
-      add_money (b, "share", s->share);
-      add_string (b, "reference", s->reference);
+      vpctl_json_add_string (b, "account", s->account);
+      vpctl_json_add_string (b, "name", s->name);
+      vpctl_json_add_int (b, "weight", s->weight);
+      vpctl_json_add_money (b, "share", s->share);
+      vpctl_json_add_string (b, "reference", s->reference);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return print_builder (b);
+  vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -496,18 +446,18 @@ build_bill (JsonBuilder  *b,
             const VpBill *bill)
 {
   json_builder_begin_object (b);
-  add_string (b, "bill", bill->number);
-  add_string (b, "account", bill->account);
-  add_string (b, "name", bill->name);
-  add_string (b, "source", bill->source);
-  add_string (b, "item", bill->item);
-  add_string (b, "period_start", bill->period_start);
-  add_string (b, "period_end", bill->period_end);
-  add_money (b, "amount", bill->amount);
-  add_money (b, "paid", bill->paid);
-  add_money (b, "owed", bill->amount - bill->paid);
-  add_string (b, "due_date", bill->due_date);
-  add_string (b, "state", bill->state);
+  vpctl_json_add_string (b, "bill", bill->number);
+  vpctl_json_add_string (b, "account", bill->account);
+  vpctl_json_add_string (b, "name", bill->name);
+  vpctl_json_add_string (b, "source", bill->source);
+  vpctl_json_add_string (b, "item", bill->item);
+  vpctl_json_add_string (b, "period_start", bill->period_start);
+  vpctl_json_add_string (b, "period_end", bill->period_end);
+  vpctl_json_add_money (b, "amount", bill->amount);
+  vpctl_json_add_money (b, "paid", bill->paid);
+  vpctl_json_add_money (b, "owed", bill->amount - bill->paid);
+  vpctl_json_add_string (b, "due_date", bill->due_date);
+  vpctl_json_add_string (b, "state", bill->state);
   json_builder_end_object (b);
 }
 
@@ -567,7 +517,7 @@ bill_pay (VpctlContext *ctx,
     return vpctl_usage_error (ctx, _("Give the bill number and the amount"));
   if (method == NULL)
     return vpctl_usage_error (ctx, _("--method is required: cash, card, wechat or alipay"));
-  if (!parse_method (method, &m, &error)
+  if (!vpctl_parse_method (method, &m, &error)
       || !vp_money_parse (argv[2], VP_MONEY_POSITIVE, &amount, &error)
       || (tendered != NULL && !vp_money_parse (tendered, VP_MONEY_POSITIVE, &given, &error)))
     return vpctl_fail (ctx, error);
@@ -585,12 +535,13 @@ bill_pay (VpctlContext *ctx,
       return VPCTL_EXIT_OK;
     }
   json_builder_begin_object (b);
-  add_string (b, "receipt", entry->receipt);
-  add_money (b, "change", entry->change);
+  vpctl_json_add_string (b, "receipt", entry->receipt);
+  vpctl_json_add_money (b, "change", entry->change);
   json_builder_set_member_name (b, "bill");
   build_bill (b, bill);
   json_builder_end_object (b);
-  return print_builder (b);
+  vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -653,7 +604,9 @@ bill_list_or_export (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return ctx->json ? print_builder (b) : VPCTL_EXIT_OK;
+  if (ctx->json)
+    vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -684,10 +637,11 @@ bill_remind (VpctlContext *ctx,
       return VPCTL_EXIT_OK;
     }
   json_builder_begin_object (b);
-  add_int (b, "reminders", reminders);
-  add_int (b, "trips", trips);
+  vpctl_json_add_int (b, "reminders", reminders);
+  vpctl_json_add_int (b, "trips", trips);
   json_builder_end_object (b);
-  return print_builder (b);
+  vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -778,21 +732,21 @@ build_batch (JsonBuilder   *b,
              const VpBatch *batch)
 {
   json_builder_begin_object (b);
-  add_int (b, "id", batch->id);
-  add_string (b, "name", batch->name);
-  add_string (b, "action", vp_batch_action_to_string (batch->action));
-  add_string (b, "state", batch->state);
-  add_string (b, "selection", batch->selection);
-  add_int (b, "run_at", batch->run_at);
-  add_string (b, "repeat", vp_batch_repeat_to_string (batch->repeat));
-  add_int (b, "next_id", batch->next_id);
-  add_int (b, "total", batch->total);
-  add_int (b, "pending", batch->pending);
-  add_int (b, "done", batch->done);
-  add_int (b, "failed", batch->failed);
-  add_int (b, "cancelled", batch->cancelled);
-  add_string (b, "created_at", batch->created_at);
-  add_string (b, "finished_at", batch->finished_at);
+  vpctl_json_add_int (b, "id", batch->id);
+  vpctl_json_add_string (b, "name", batch->name);
+  vpctl_json_add_string (b, "action", vp_batch_action_to_string (batch->action));
+  vpctl_json_add_string (b, "state", batch->state);
+  vpctl_json_add_string (b, "selection", batch->selection);
+  vpctl_json_add_int (b, "run_at", batch->run_at);
+  vpctl_json_add_string (b, "repeat", vp_batch_repeat_to_string (batch->repeat));
+  vpctl_json_add_int (b, "next_id", batch->next_id);
+  vpctl_json_add_int (b, "total", batch->total);
+  vpctl_json_add_int (b, "pending", batch->pending);
+  vpctl_json_add_int (b, "done", batch->done);
+  vpctl_json_add_int (b, "failed", batch->failed);
+  vpctl_json_add_int (b, "cancelled", batch->cancelled);
+  vpctl_json_add_string (b, "created_at", batch->created_at);
+  vpctl_json_add_string (b, "finished_at", batch->finished_at);
   if (batch->items != NULL)
     {
       json_builder_set_member_name (b, "items");
@@ -802,10 +756,10 @@ build_batch (JsonBuilder   *b,
           const VpBatchItem *item = g_ptr_array_index (batch->items, i);
 
           json_builder_begin_object (b);
-          add_string (b, "account", item->account);
-          add_string (b, "state", item->state);
-          add_int (b, "attempts", item->attempts);
-          add_string (b, "result", item->result);
+          vpctl_json_add_string (b, "account", item->account);
+          vpctl_json_add_string (b, "state", item->state);
+          vpctl_json_add_int (b, "attempts", item->attempts);
+          vpctl_json_add_string (b, "result", item->result);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -846,7 +800,8 @@ print_batch (VpctlContext *ctx,
       return VPCTL_EXIT_OK;
     }
   build_batch (b, batch);
-  return print_builder (b);
+  vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static int
@@ -1018,7 +973,9 @@ batch_list (VpctlContext *ctx,
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return ctx->json ? print_builder (b) : VPCTL_EXIT_OK;
+  if (ctx->json)
+    vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
 }
 
 static const VpctlCommand batch_commands[] = {

@@ -12,7 +12,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "vp-ledger.h"
 #include "vp-model-error.h"
+#include "vp-money.h"
 #include "vpctl.h"
 
 typedef struct
@@ -123,6 +125,94 @@ vpctl_print_json (JsonNode *node)
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
+}
+
+void
+vpctl_json_add_string (JsonBuilder *b,
+                       const char  *name,
+                       const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+vpctl_json_add_int (JsonBuilder *b,
+                    const char  *name,
+                    gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+vpctl_json_add_bool (JsonBuilder *b,
+                     const char  *name,
+                     gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
+vpctl_json_add_money (JsonBuilder *b,
+                      const char  *name,
+                      gint64       fen)
+{
+  g_autofree char *text = vp_money_format (fen);
+
+  vpctl_json_add_string (b, name, text);
+}
+
+void
+vpctl_print_builder (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  vpctl_print_json (root);
+}
+
+gboolean
+vpctl_want_args (VpctlContext *ctx,
+                 int           argc,
+                 int           n,
+                 const char   *what)
+{
+  if (argc - 1 == n)
+    return TRUE;
+  vpctl_usage_error (ctx, _("Expected %s"), what);
+  return FALSE;
+}
+
+gboolean
+vpctl_parse_method (const char       *text,
+                    VpPaymentMethod  *out,
+                    GError          **error)
+{
+  if (vp_payment_method_from_string (text, out))
+    return TRUE;
+  g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a payment method: use cash, card, wechat or alipay"),
+               text != NULL ? text : "");
+  return FALSE;
+}
+
+char **
+vpctl_with_program_name (VpctlContext *ctx,
+                         int          *argc,
+                         char        **argv)
+{
+  char **args = g_new0 (char *, *argc + 2);
+
+  args[0] = (char *) ctx->group;
+  for (int i = 0; i < *argc; i++)
+    args[i + 1] = argv[i];
+  (*argc)++;
+  ctx->command = "";
+  return args;
 }
 
 VpDatabase *

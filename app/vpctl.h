@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vp-database.h"
+#include "vp-ledger.h"
 #include "vp-session.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,41 @@ int      vpctl_usage_error   (VpctlContext  *ctx,
 
 /* Print @node as one JSON document followed by a newline on stdout. */
 void     vpctl_print_json    (JsonNode      *node);
+/* Print the builder's root (the caller has ended it) as by vpctl_print_json(). */
+void     vpctl_print_builder (JsonBuilder   *b);
+
+/* Members of the object @b has begun: @name then the value. A NULL string is JSON
+ * null; money (fen) is a yuan string "12.34" from vp_money_format(). */
+void     vpctl_json_add_string (JsonBuilder *b,
+                                const char  *name,
+                                const char  *value);
+void     vpctl_json_add_int    (JsonBuilder *b,
+                                const char  *name,
+                                gint64       value);
+void     vpctl_json_add_bool   (JsonBuilder *b,
+                                const char  *name,
+                                gboolean     value);
+void     vpctl_json_add_money  (JsonBuilder *b,
+                                const char  *name,
+                                gint64       fen);
+
+/* Positional arguments after the options: TRUE when there are exactly @n, else a
+ * usage error "Expected @what" (the caller returns VPCTL_EXIT_USAGE). */
+gboolean vpctl_want_args       (VpctlContext *ctx,
+                                int           argc,
+                                int           n,
+                                const char   *what);
+/* A payment method typed on the command line ("cash", "card", "wechat", "alipay");
+ * VP_MODEL_ERROR_INVALID_ARGUMENT for anything else. */
+gboolean vpctl_parse_method    (const char       *text,
+                                VpPaymentMethod  *out,
+                                GError          **error);
+/* For groups without sub-commands ("vpctl topup ACCOUNT …"): a new argv (free the
+ * array only, with g_free) with ctx->group as program name in front, *@argc one
+ * more, and ctx->command set to "". */
+char   **vpctl_with_program_name (VpctlContext *ctx,
+                                  int          *argc,
+                                  char        **argv);
 
 /* The database: ctx->db_path, else $VP_DB, else <user data dir>/vendpoint/vendpoint.db
  * (its folder is created). Opened once and cached in ctx->db; the context owns it, do
