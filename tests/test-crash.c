@@ -125,7 +125,9 @@ worker_main (const char *path,
       g_autoptr(GError) err = NULL;
       int a = g_rand_int_range (rand, 0, N_ACCOUNTS);
       g_autofree char *number = vp_account_number_for_seq (a + 1);
-      gint64 amount = g_rand_int_range (rand, 1, 50000);
+      /* At least 20 fen, so the charge (amount / 20) and refund (amount / 4) drawn from
+       * it are never zero, which the ledger rightly refuses. */
+      gint64 amount = g_rand_int_range (rand, 20, 50000);
       gboolean ok;
 
       if (!counter)
