@@ -516,35 +516,13 @@ z_report_work (gpointer   data,
 }
 
 static void
-z_draw_page_cb (GtkPrintOperation *operation,
-                GtkPrintContext   *context,
-                int                page,
-                VpDocument        *document)
-{
-  vp_document_render_page (document, page, gtk_print_context_get_cairo_context (context));
-}
-
-static void
 vp_shift_page_print (VpShiftPage *self,
                      ZReport     *z)
 {
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
   g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  VpDocument *document = g_steal_pointer (&z->document);
 
-  /* A4 pages laid out by the report itself: no scaling, no extra margins. */
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_use_full_page (operation, TRUE);
-  gtk_print_operation_set_n_pages (operation, vp_document_get_n_pages (document));
-  gtk_print_operation_set_job_name (operation, _("Shift summary (Z report)"));
-  gtk_print_operation_set_allow_async (operation, TRUE);
-  g_object_set_data_full (G_OBJECT (operation), "vp-document", document,
-                          (GDestroyNotify) vp_document_free);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (z_draw_page_cb), document);
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+  if (!vp_ui_print_document (GTK_WIDGET (self), g_steal_pointer (&z->document),
+                             _("Shift summary (Z report)"), &error))
     {
       g_autofree char *message = g_strdup_printf (_("The printer did not take the report: %s"),
                                                   error->message);

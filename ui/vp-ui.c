@@ -568,3 +568,37 @@ vp_ui_unparent_children (GtkWidget *widget)
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
 }
+
+static void
+print_draw_page_cb (GtkPrintOperation *operation,
+                    GtkPrintContext   *context,
+                    int                page,
+                    VpDocument        *document)
+{
+  vp_document_render_page (document, page, gtk_print_context_get_cairo_context (context));
+}
+
+gboolean
+vp_ui_print_document (GtkWidget   *from,
+                      VpDocument  *document,
+                      const char  *job_name,
+                      GError     **error)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  GtkRoot *root = gtk_widget_get_root (from);
+
+  g_return_val_if_fail (document != NULL, FALSE);
+
+  /* Pages laid out by the document itself: no scaling, no extra margins. */
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_n_pages (operation, vp_document_get_n_pages (document));
+  gtk_print_operation_set_job_name (operation, job_name);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_object_set_data_full (G_OBJECT (operation), "vp-document", document,
+                          (GDestroyNotify) vp_document_free);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (print_draw_page_cb), document);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                  error) != GTK_PRINT_OPERATION_RESULT_ERROR;
+}

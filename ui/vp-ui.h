@@ -5,6 +5,7 @@
 
 #include "vp-account.h"
 #include "vp-context.h"
+#include "vp-document.h"
 #include "vp-ledger.h"
 
 G_BEGIN_DECLS
@@ -110,6 +111,13 @@ gpointer  vp_ui_load_account_work (gpointer   call,
  * text lists the first call->amount accounts in number order instead. */
 gpointer  vp_ui_find_accounts_work (gpointer  call,
                                     GError  **error);
+
+/* Prints @document (taken) through GtkPrintOperation's dialog over @from's window, each
+ * page drawn by vp_document_render_page() at its own size (points, full page). */
+gboolean  vp_ui_print_document   (GtkWidget   *from,
+                                  VpDocument  *document,
+                                  const char  *job_name,
+                                  GError     **error);
 
 /* NULL when nobody is logged in (the caller then does nothing). */
 VpUiCall *vp_ui_call_new         (VpContext  *context,

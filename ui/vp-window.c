@@ -13,6 +13,7 @@
 #include "vp-counter-page.h"
 #include "vp-login-dialog.h"
 #include "vp-meters-page.h"
+#include "vp-reports-page.h"
 #include "vp-rooms-page.h"
 #include "vp-settings-page.h"
 #include "vp-shift-page.h"
@@ -37,6 +38,7 @@ struct _VpWindow
   GtkWidget            *accounts_page;
   GtkWidget            *rooms_page;
   GtkWidget            *shift_page;
+  GtkWidget            *reports_page;
   GtkWidget            *meters_page;
   GtkWidget            *settings_page;
 };
@@ -131,6 +133,8 @@ vp_window_update_pages (VpWindow *self)
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->rooms_page), accounts);
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->shift_page),
                               vp_context_can (self->context, VP_PERM_SHIFT));
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->reports_page),
+                              vp_context_can (self->context, VP_PERM_REPORTS));
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->meters_page),
                               vp_context_can (self->context, VP_PERM_METER_COMMISSION));
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->settings_page),
@@ -434,6 +438,8 @@ vp_window_constructed (GObject *object)
   gtk_stack_add_titled (self->stack, self->rooms_page, "rooms", _("Rooms"));
   self->shift_page = vp_shift_page_new (self->context);
   gtk_stack_add_titled (self->stack, self->shift_page, "shift", _("Shift"));
+  self->reports_page = vp_reports_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->reports_page, "reports", _("Reports"));
   self->meters_page = vp_meters_page_new (self->context);
   gtk_stack_add_titled (self->stack, self->meters_page, "meters", _("Meters"));
   self->settings_page = vp_settings_page_new (self->context);
