@@ -274,6 +274,7 @@ account_open (VpctlContext *ctx,
     { NULL }
   };
   VpAccountSpec spec;
+  VpAccountSpec defaults;
   VpSession *session;
   VpDatabase *db;
 
@@ -304,7 +305,17 @@ account_open (VpctlContext *ctx,
     return vpctl_fail (ctx, error);
 
   session = login (ctx, &db, &error);
-  if (session == NULL || !vp_account_open (db, session, &spec, &account, &entry, &error))
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  /* Thresholds not given are the counter's defaults for new accounts (Settings). */
+  vp_account_spec_init_defaults (db, &defaults);
+  if (alarm1 == NULL)
+    spec.alarm1 = defaults.alarm1;
+  if (alarm2 == NULL)
+    spec.alarm2 = defaults.alarm2;
+  if (trip == NULL)
+    spec.trip = defaults.trip;
+  if (!vp_account_open (db, session, &spec, &account, &entry, &error))
     return vpctl_fail (ctx, error);
 
   if (ctx->json)

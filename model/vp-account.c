@@ -142,6 +142,60 @@ vp_account_spec_init (VpAccountSpec *spec)
   spec->method = VP_PAYMENT_NONE;
 }
 
+/* A default threshold setting in fen, or @fallback when unset or unreadable. */
+static gint64
+read_default_threshold (VpDatabase *db,
+                        const char *key,
+                        gint64      fallback)
+{
+  g_autofree char *text = vp_database_get_setting (db, key, NULL);
+  gint64 fen;
+
+  if (text == NULL ||
+      !vp_money_parse (text, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &fen, NULL))
+    return fallback;
+  return fen;
+}
+
+/* See vp-account.h. */
+void
+vp_account_spec_init_defaults (VpDatabase    *db,
+                               VpAccountSpec *spec)
+{
+  gint64 alarm1, alarm2, trip;
+
+  g_return_if_fail (db != NULL);
+  g_return_if_fail (spec != NULL);
+
+  vp_account_spec_init (spec);
+  alarm1 = read_default_threshold (db, VP_ACCOUNT_DEFAULT_ALARM1_KEY, VP_ACCOUNT_DEFAULT_ALARM1);
+  alarm2 = read_default_threshold (db, VP_ACCOUNT_DEFAULT_ALARM2_KEY, VP_ACCOUNT_DEFAULT_ALARM2);
+  trip = read_default_threshold (db, VP_ACCOUNT_DEFAULT_TRIP_KEY, VP_ACCOUNT_DEFAULT_TRIP);
+  /* vp_settings_set() keeps them in order; a row edited by hand that breaks the order
+   * must not make every new account fail, so the built-in three are used instead. */
+  if (!vp_account_check_thresholds (alarm1, alarm2, trip, NULL))
+    return;
+  spec->alarm1 = alarm1;
+  spec->alarm2 = alarm2;
+  spec->trip = trip;
+}
+
+/* See vp-account.h. */
+gboolean
+vp_account_check_thresholds (gint64   alarm1,
+                             gint64   alarm2,
+                             gint64   trip,
+                             GError **error)
+{
+  if (alarm1 < alarm2 || alarm2 < trip || ABS (alarm1) > VP_MONEY_MAX || ABS (trip) > VP_MONEY_MAX)
+    {
+      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
+                           _("The thresholds must go down: alarm 1 ≥ alarm 2 ≥ trip"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 vp_meter_spec_init (VpMeterSpec *spec)
 {
@@ -826,13 +880,8 @@ check_account_spec (const VpAccountSpec  *spec,
                            _("An account is prepaid or postpaid"));
       return FALSE;
     }
-  if (spec->alarm1 < spec->alarm2 || spec->alarm2 < spec->trip
-      || ABS (spec->alarm1) > VP_MONEY_MAX || ABS (spec->trip) > VP_MONEY_MAX)
-    {
-      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
-                           _("The thresholds must go down: alarm 1 ≥ alarm 2 ≥ trip"));
-      return FALSE;
-    }
+  if (!vp_account_check_thresholds (spec->alarm1, spec->alarm2, spec->trip, error))
+    return FALSE;
   if (spec->opening_topup < 0 || spec->opening_topup > VP_MONEY_MAX)
     {
       g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,

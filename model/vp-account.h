@@ -54,10 +54,15 @@ typedef enum
   VP_METER_STATUS_REMOVED,
 } VpMeterStatus;
 
-/* Defaults of vp_account_spec_init(): alarms at 50.00 and 20.00 yuan, trip at 0. */
+/* Defaults of vp_account_spec_init(): alarms at 50.00 and 20.00 yuan, trip at 0. They
+ * are also the fallbacks of the settings below, which an administrator may change. */
 #define VP_ACCOUNT_DEFAULT_ALARM1  5000
 #define VP_ACCOUNT_DEFAULT_ALARM2  2000
 #define VP_ACCOUNT_DEFAULT_TRIP    0
+/* Settings (yuan text, vp-settings.h) read by vp_account_spec_init_defaults(). */
+#define VP_ACCOUNT_DEFAULT_ALARM1_KEY  "account.default_alarm1"
+#define VP_ACCOUNT_DEFAULT_ALARM2_KEY  "account.default_alarm2"
+#define VP_ACCOUNT_DEFAULT_TRIP_KEY    "account.default_trip"
 #define VP_ACCOUNT_SITE_KEY        "site.name"
 
 /* What to install: the caller owns the strings. */
@@ -163,6 +168,17 @@ gboolean    vp_account_number_is_valid    (const char       *number);
 char       *vp_account_number_for_seq     (gint64            seq);
 
 void        vp_account_spec_init          (VpAccountSpec    *spec);
+/* vp_account_spec_init() with the thresholds new accounts get at this counter: the
+ * settings VP_ACCOUNT_DEFAULT_*_KEY, or the VP_ACCOUNT_DEFAULT_* constants when they are
+ * unset or (edited by hand) unreadable or out of order. Front ends start from this and
+ * override only what the operator typed. */
+void        vp_account_spec_init_defaults (VpDatabase       *db,
+                                           VpAccountSpec    *spec);
+/* TRUE when alarm 1 ≥ alarm 2 ≥ trip and all are in range; else INVALID_AMOUNT. */
+gboolean    vp_account_check_thresholds   (gint64            alarm1,
+                                           gint64            alarm2,
+                                           gint64            trip,
+                                           GError          **error);
 void        vp_meter_spec_init            (VpMeterSpec      *spec);
 
 void        vp_meter_free                 (VpMeter          *meter);

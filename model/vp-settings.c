@@ -22,6 +22,12 @@
  * vp-ledger.h, vp-account.h, vp-notify.h), so the registry cannot drift from what is used. */
 static const VpSettingInfo infos[] = {
   { VP_ACCOUNT_SITE_KEY, VP_SETTING_TEXT, "Main", N_("Site name") },
+  { VP_ACCOUNT_DEFAULT_ALARM1_KEY, VP_SETTING_MONEY, "50.00",
+    N_("Alarm 1 of new accounts (yuan)") },
+  { VP_ACCOUNT_DEFAULT_ALARM2_KEY, VP_SETTING_MONEY, "20.00",
+    N_("Alarm 2 of new accounts (yuan)") },
+  { VP_ACCOUNT_DEFAULT_TRIP_KEY, VP_SETTING_SIGNED_MONEY, "0.00",
+    N_("Trip amount of new accounts (yuan, may be below zero)") },
   { VP_LEDGER_REFUND_LIMIT_KEY, VP_SETTING_MONEY, VP_LEDGER_REFUND_LIMIT_DEFAULT,
     N_("Refunds above this need a supervisor (yuan)") },
   { VP_ENGINE_INTERVAL_KEY, VP_SETTING_SECONDS, G_STRINGIFY (VP_ENGINE_INTERVAL_DEFAULT),
@@ -120,6 +126,11 @@ normalise (const VpSettingInfo  *info,
         return NULL;
       return vp_money_format (fen);
 
+    case VP_SETTING_SIGNED_MONEY:
+      if (!vp_money_parse (text, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &fen, error))
+        return NULL;
+      return vp_money_format (fen);
+
     case VP_SETTING_SECONDS:
       if (!g_ascii_string_to_unsigned (text, 10, 60, 86400, &seconds, NULL))
         break;
@@ -150,6 +161,33 @@ normalise (const VpSettingInfo  *info,
   g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
                _("“%s” is not a valid value for “%s”."), value, _(info->label));
   return NULL;
+}
+
+/* When @key is one of the default thresholds, checks that with @value it and the other
+ * two as stored (or their fallbacks) still go down, as vp_account_open() demands. */
+static gboolean
+check_default_thresholds (VpDatabase  *db,
+                          const char  *key,
+                          const char  *value,
+                          GError     **error)
+{
+  static const char * const keys[] = {
+    VP_ACCOUNT_DEFAULT_ALARM1_KEY, VP_ACCOUNT_DEFAULT_ALARM2_KEY, VP_ACCOUNT_DEFAULT_TRIP_KEY,
+    NULL,
+  };
+  gint64 fen[G_N_ELEMENTS (keys) - 1];
+
+  if (!g_strv_contains ((const char * const *) keys, key))
+    return TRUE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree char *text = g_str_equal (key, keys[i]) ? g_strdup (value)
+                                                        : vp_settings_get (db, keys[i]);
+
+      if (!vp_money_parse (text, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &fen[i], error))
+        return FALSE;
+    }
+  return vp_account_check_thresholds (fen[0], fen[1], fen[2], error);
 }
 
 /* See vp-settings.h. */
@@ -188,6 +226,11 @@ vp_settings_set (VpDatabase  *db,
   object = g_strconcat ("setting:", key, NULL);
   if (!vp_database_begin (db, error))
     return FALSE;
+  if (!check_default_thresholds (db, key, normal, error))
+    {
+      vp_database_rollback (db);
+      return FALSE;
+    }
   before_value = vp_database_get_setting (db, key, NULL);
   json = g_string_new (NULL);
   vp_json_begin (json);

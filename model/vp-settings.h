@@ -21,6 +21,7 @@ typedef enum
   VP_SETTING_BOOLEAN,   /* "true" / "false" */
   VP_SETTING_PERIOD,    /* "HH:MM-HH:MM", or empty for none */
   VP_SETTING_OPTIONAL_TEXT, /* 0-500 characters; empty = off */
+  VP_SETTING_SIGNED_MONEY,  /* yuan "-5.00", may be below zero, stored as vp_money_format() */
 } VpSettingKind;
 
 typedef struct
@@ -39,7 +40,9 @@ const VpSettingInfo *vp_settings_find        (const char   *key);
 char                *vp_settings_get         (VpDatabase   *db,
                                               const char   *key);
 /* Checks @value for @key's kind (INVALID_ARGUMENT saying what is wrong; NOT_FOUND for
- * a key not in the registry) and stores it in its normal form. VP_PERM_SETTINGS. */
+ * a key not in the registry) and stores it in its normal form. The default thresholds
+ * of new accounts (VP_ACCOUNT_DEFAULT_*_KEY) must also stay alarm 1 ≥ alarm 2 ≥ trip
+ * with the other two as stored (INVALID_AMOUNT). VP_PERM_SETTINGS. */
 gboolean             vp_settings_set         (VpDatabase   *db,
                                               VpSession    *actor,
                                               const char   *key,

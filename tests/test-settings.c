@@ -1,6 +1,8 @@
 /* test-settings.c: settings an administrator changes: checked, normalised, audited */
 #include "config.h"
 
+#include <string.h>
+
 #include "vp-engine.h"
 #include "vp-settings.h"
 #include "vp-test-counter.h"
@@ -82,6 +84,86 @@ test_settings_set (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Opens an account for @name the way the front ends do, giving no thresholds. */
+static VpAccount *
+open_with_defaults (Fixture    *f,
+                    const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  VpAccount *account = NULL;
+  VpAccountSpec spec;
+
+  vp_account_spec_init_defaults (f->db, &spec);
+  spec.name = name;
+  g_assert_true (vp_account_open (f->db, f->cashier, &spec, &account, NULL, &error));
+  g_assert_no_error (error);
+  return account;
+}
+
+static void
+test_settings_default_thresholds (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpAccount) before = open_with_defaults (f, "张三");
+  g_autoptr(VpAccount) after = NULL;
+  g_autofree char *trip = NULL;
+
+  /* Unset: the built-in defaults. */
+  g_assert_cmpint (before->alarm1, ==, VP_ACCOUNT_DEFAULT_ALARM1);
+  g_assert_cmpint (before->alarm2, ==, VP_ACCOUNT_DEFAULT_ALARM2);
+  g_assert_cmpint (before->trip, ==, VP_ACCOUNT_DEFAULT_TRIP);
+
+  /* Lowered in an order that stays valid at each step; the trip may go below zero. */
+  g_assert_true (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_TRIP_KEY, "-5", &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "10", &error));
+  g_assert_true (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "30.5",
+                                  &error));
+  g_assert_no_error (error);
+  trip = vp_settings_get (f->db, VP_ACCOUNT_DEFAULT_TRIP_KEY);
+  g_assert_cmpstr (trip, ==, "-5.00");
+  after = open_with_defaults (f, "李四");
+  g_assert_cmpint (after->alarm1, ==, 3050);
+  g_assert_cmpint (after->alarm2, ==, 1000);
+  g_assert_cmpint (after->trip, ==, -500);
+  g_assert_cmpint (count_audit (f, "setting.change"), ==, 3);
+
+  /* Refused with a reason, nothing stored: out of order, not money, alarms below zero. */
+  g_assert_false (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "40",
+                                   &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT);
+  g_assert_nonnull (strstr (error->message, "alarm 1"));
+  g_clear_error (&error);
+  g_assert_false (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_TRIP_KEY, "12", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT);
+  g_clear_error (&error);
+  g_assert_false (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "abc",
+                                   &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (vp_settings_set (f->db, f->admin, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "-1", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (vp_settings_set (f->db, f->cashier, VP_ACCOUNT_DEFAULT_TRIP_KEY, "-1", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_audit (f, "setting.change"), ==, 3);
+  g_clear_pointer (&after, vp_account_free);
+  after = open_with_defaults (f, "王五");
+  g_assert_cmpint (after->alarm2, ==, 1000);
+  g_assert_cmpint (after->trip, ==, -500);
+
+  /* A row broken by hand does not stop new accounts: the built-in three are used. */
+  g_assert_true (vp_database_set_setting (f->db, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "1.00", &error));
+  g_clear_pointer (&after, vp_account_free);
+  after = open_with_defaults (f, "赵六");
+  g_assert_cmpint (after->alarm1, ==, VP_ACCOUNT_DEFAULT_ALARM1);
+  g_assert_cmpint (after->trip, ==, VP_ACCOUNT_DEFAULT_TRIP);
+  g_assert_true (vp_audit_verify (f->db, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 add_meter (Fixture    *f,
            const char *number,
@@ -152,6 +234,9 @@ main (int   argc,
 
   g_test_add ("/vp/settings/set", Fixture, NULL, vp_test_counter_setup, test_settings_set,
               vp_test_counter_teardown);
+
+  g_test_add ("/vp/settings/default-thresholds", Fixture, NULL, vp_test_counter_setup,
+              test_settings_default_thresholds, vp_test_counter_teardown);
 
   g_test_add ("/vp/settings/links", Fixture, NULL, vp_test_counter_setup, test_settings_links,
               vp_test_counter_teardown);

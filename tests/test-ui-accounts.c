@@ -4,6 +4,7 @@
 #include "vp-account-wizard.h"
 #include "vp-accounts-page.h"
 #include "vp-customer-form.h"
+#include "vp-database.h"
 #include "vp-search.h"
 #include "vp-shift-dialog.h"
 #include "vp-transfer-dialog.h"
@@ -213,6 +214,42 @@ test_technician_cannot_manage (VpUiFixture   *fixture,
   g_assert_null (vp_accounts_page_get_dialog (page));
 }
 
+static gboolean
+alarms_prefilled (gpointer data)
+{
+  return g_str_equal (gtk_editable_get_text (vp_account_wizard_get_field (data,
+                                               VP_WIZARD_FIELD_ALARM1)), "66.00");
+}
+
+/* The wizard starts from the counter's default thresholds (Settings). */
+static void
+test_wizard_defaults (VpUiFixture   *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VpAccountWizard *wizard;
+  VpAccountsPage *page;
+
+  g_assert_true (vp_database_set_setting (fixture->db, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "66.00",
+                                          &error));
+  g_assert_true (vp_database_set_setting (fixture->db, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "33.00",
+                                          &error));
+  g_assert_true (vp_database_set_setting (fixture->db, VP_ACCOUNT_DEFAULT_TRIP_KEY, "-2.00",
+                                          &error));
+  g_assert_no_error (error);
+  page = show_accounts (fixture, "cashier");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "accounts.open", NULL));
+  wizard = VP_ACCOUNT_WIZARD (vp_accounts_page_get_dialog (page));
+  g_assert_nonnull (wizard);
+  vp_ui_test_wait (alarms_prefilled, wizard, "the default thresholds");
+  g_assert_cmpstr (gtk_editable_get_text (vp_account_wizard_get_field (wizard,
+                                            VP_WIZARD_FIELD_ALARM2)), ==, "33.00");
+  g_assert_cmpstr (gtk_editable_get_text (vp_account_wizard_get_field (wizard,
+                                            VP_WIZARD_FIELD_TRIP)), ==, "-2.00");
+  gtk_window_close (GTK_WINDOW (wizard));
+  vp_ui_test_wait (no_dialog, page, "the account page");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +259,8 @@ main (int   argc,
 
   g_test_add ("/vp/ui/accounts/wizard", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_wizard, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/accounts/wizard-defaults", VpUiFixture, NULL,
+              vp_ui_fixture_setup, test_wizard_defaults, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/accounts/life-cycle", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_life_cycle, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/accounts/technician", VpUiFixture, NULL,

@@ -159,6 +159,31 @@ test_admin (VpUiFixture   *fixture,
   set (page, VP_ENGINE_INTERVAL_KEY, "5");
   run (page, "settings.save", g_variant_new_string (VP_ENGINE_INTERVAL_KEY), TRUE);
 
+  /* Default thresholds of new accounts: shown with their fallbacks, saved one by one,
+   * refused when out of order; accounts opened without thresholds get them. */
+  g_assert_cmpstr (gtk_editable_get_text (vp_settings_page_get_field (page,
+                                            VP_ACCOUNT_DEFAULT_ALARM1_KEY)), ==, "50.00");
+  g_assert_cmpstr (gtk_editable_get_text (vp_settings_page_get_field (page,
+                                            VP_ACCOUNT_DEFAULT_TRIP_KEY)), ==, "0.00");
+  set (page, VP_ACCOUNT_DEFAULT_TRIP_KEY, "-8");
+  run (page, "settings.save", g_variant_new_string (VP_ACCOUNT_DEFAULT_TRIP_KEY), FALSE);
+  set (page, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "80");
+  run (page, "settings.save", g_variant_new_string (VP_ACCOUNT_DEFAULT_ALARM1_KEY), FALSE);
+  set (page, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "90");
+  run (page, "settings.save", g_variant_new_string (VP_ACCOUNT_DEFAULT_ALARM2_KEY), TRUE);
+  set (page, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "30");
+  run (page, "settings.save", g_variant_new_string (VP_ACCOUNT_DEFAULT_ALARM2_KEY), FALSE);
+  g_assert_cmpstr (gtk_editable_get_text (vp_settings_page_get_field (page,
+                                            VP_ACCOUNT_DEFAULT_TRIP_KEY)), ==, "-8.00");
+  {
+    VpAccountSpec spec;
+
+    vp_account_spec_init_defaults (fixture->db, &spec);
+    g_assert_cmpint (spec.alarm1, ==, 8000);
+    g_assert_cmpint (spec.alarm2, ==, 3000);
+    g_assert_cmpint (spec.trip, ==, -800);
+  }
+
   /* Links: the gateway of the fixture's meter moves; a bad link is refused. */
   {
     g_autoptr(VpSession) admin = vp_session_login (fixture->db, "admin",

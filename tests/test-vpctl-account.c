@@ -6,6 +6,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "vp-account.h"
+#include "vp-database.h"
 #include "vp-test-tmp.h"
 
 #define ADMIN    "VP_PASSWORD=admin-pass-1"
@@ -307,6 +309,31 @@ test_vpctl_account_lifecycle (Fixture       *f,
   g_assert_nonnull (strstr (r.err, "already"));
 }
 
+/* Thresholds not given on the command line are the counter's defaults (Settings). */
+static void
+test_vpctl_account_default_thresholds (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  {
+    g_autoptr(VpDatabase) db = vp_database_open (f->db, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vp_database_set_setting (db, VP_ACCOUNT_DEFAULT_ALARM1_KEY, "60.00", &error));
+    g_assert_true (vp_database_set_setting (db, VP_ACCOUNT_DEFAULT_ALARM2_KEY, "25.00", &error));
+    g_assert_true (vp_database_set_setting (db, VP_ACCOUNT_DEFAULT_TRIP_KEY, "-3.00", &error));
+    g_assert_no_error (error);
+  }
+  vpctl (f, &r, ENV (CASHIER), "account", "open", "--name", "周杰", "--alarm1", "90", NULL);
+  o = obj (&r);
+  assert_member (o, "alarm1", "90.00");
+  assert_member (o, "alarm2", "25.00");
+  assert_member (o, "trip", "-3.00");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +344,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/vp/vpctl/account/lifecycle", Fixture, NULL, fixture_setup,
               test_vpctl_account_lifecycle, fixture_teardown);
+  g_test_add ("/vp/vpctl/account/default-thresholds", Fixture, NULL, fixture_setup,
+              test_vpctl_account_default_thresholds, fixture_teardown);
 
   return g_test_run ();
 }

@@ -411,20 +411,53 @@ back_action (GtkWidget  *widget,
   vp_account_wizard_show_step (self);
 }
 
+/* What the wizard reads when it opens: the tariff names and the counter's default
+ * thresholds for new accounts. */
+typedef struct
+{
+  GPtrArray     *names;
+  VpAccountSpec  defaults;
+} Prefill;
+
+static void
+prefill_free (Prefill *prefill)
+{
+  g_ptr_array_unref (prefill->names);
+  g_free (prefill);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Prefill, prefill_free)
+
 static gpointer
 tariffs_work (gpointer   data,
               GError   **error)
 {
   VpUiCall *call = data;
   g_autoptr(GPtrArray) tariffs = vp_tariff_store_list (call->db, error);
-  GPtrArray *names;
+  Prefill *prefill;
 
   if (tariffs == NULL)
     return NULL;
-  names = g_ptr_array_new_with_free_func (g_free);
+  prefill = g_new0 (Prefill, 1);
+  prefill->names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < tariffs->len; i++)
-    g_ptr_array_add (names, g_strdup (vp_tariff_get_name (g_ptr_array_index (tariffs, i))));
-  return names;
+    g_ptr_array_add (prefill->names,
+                     g_strdup (vp_tariff_get_name (g_ptr_array_index (tariffs, i))));
+  vp_account_spec_init_defaults (call->db, &prefill->defaults);
+  return prefill;
+}
+
+/* Puts the counter's default into @entry unless the operator already typed there. */
+static void
+prefill_threshold (GtkWidget *entry,
+                   gint64     builtin,
+                   gint64     fen)
+{
+  g_autofree char *builtin_text = vp_money_format (builtin);
+  g_autofree char *text = vp_money_format (fen);
+
+  if (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), builtin_text))
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
 }
 
 static void
@@ -433,17 +466,25 @@ tariffs_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) names = vp_ui_run_finish (result, &error);
+  g_autoptr(Prefill) prefill = vp_ui_run_finish (result, &error);
   VpAccountWizard *self;
+  GPtrArray *names;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = VP_ACCOUNT_WIZARD (object);
-  if (names == NULL)
+  if (prefill == NULL)
     {
       vp_ui_show_error (self->error_label, error->message);
       return;
     }
+  prefill_threshold (GTK_WIDGET (self->alarm1_entry), VP_ACCOUNT_DEFAULT_ALARM1,
+                     prefill->defaults.alarm1);
+  prefill_threshold (GTK_WIDGET (self->alarm2_entry), VP_ACCOUNT_DEFAULT_ALARM2,
+                     prefill->defaults.alarm2);
+  prefill_threshold (GTK_WIDGET (self->trip_entry), VP_ACCOUNT_DEFAULT_TRIP,
+                     prefill->defaults.trip);
+  names = prefill->names;
   for (guint i = 0; i < names->len; i++)
     gtk_string_list_append (self->tariffs, g_ptr_array_index (names, i));
   if (names->len > 0)
@@ -553,7 +594,7 @@ vp_account_wizard_new (VpContext *context)
   call = vp_ui_call_new (context, NULL);
   if (call != NULL)
     vp_ui_run_async (self, self->cancellable, tariffs_work, call, vp_ui_call_free,
-                     (GDestroyNotify) g_ptr_array_unref, tariffs_cb, NULL);
+                     (GDestroyNotify) prefill_free, tariffs_cb, NULL);
   return self;
 }
 
