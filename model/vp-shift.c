@@ -118,6 +118,75 @@ shift_json (const VpShift *shift)
   return vp_json_end (json);
 }
 
+/* Inserts an open shift for @operator_id with @float_amount; returns it as stored. */
+static VpShift *
+insert_shift_locked (VpDatabase  *db,
+                     gint64       operator_id,
+                     gint64       float_amount,
+                     GError     **error)
+{
+  g_autoptr(VpCachedStmt) stmt = NULL;
+  g_autofree char *counter = NULL;
+  g_autofree char *now = vp_model_now ();
+
+  counter = vp_database_get_setting (db, VP_LEDGER_COUNTER_KEY, VP_LEDGER_COUNTER_DEFAULT);
+  stmt = vp_database_prepare (db,
+                              "INSERT INTO shifts (operator_id, counter, float, opened_at) "
+                              "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, operator_id);
+  sqlite3_bind_text (stmt, 2, counter, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, float_amount);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      vp_database_set_error (db, sqlite3_errcode (vp_database_get_handle (db)),
+                             _("Could not open the shift"), error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, sqlite3_reset);
+  return load_shift_locked (db, sqlite3_last_insert_rowid (vp_database_get_handle (db)), error);
+}
+
+/* Closes *@shift (open, loaded) with @counted and replaces it by the closed row. */
+static gboolean
+close_shift_locked (VpDatabase  *db,
+                    VpShift    **shift,
+                    gint64       counted,
+                    gint64       approver_id,
+                    GError     **error)
+{
+  g_autoptr(VpCachedStmt) stmt = NULL;
+  g_autofree char *now = vp_model_now ();
+  gint64 shift_id = (*shift)->id;
+
+  stmt = vp_database_prepare (db,
+                              "UPDATE shifts SET closed_at = ?, counted = ?, expected = ?, "
+                              "over_short = ?, approver_id = NULLIF (?, 0) WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, counted);
+  sqlite3_bind_int64 (stmt, 3, (*shift)->expected);
+  sqlite3_bind_int64 (stmt, 4, counted - (*shift)->expected);
+  sqlite3_bind_int64 (stmt, 5, approver_id);
+  sqlite3_bind_int64 (stmt, 6, shift_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      vp_database_set_error (db, sqlite3_errcode (vp_database_get_handle (db)),
+                             _("Could not close the shift"), error);
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_reset);
+  g_clear_pointer (shift, vp_shift_free);
+  *shift = load_shift_locked (db, shift_id, error);
+  if (*shift == NULL)
+    return FALSE;
+  (*shift)->expected = (*shift)->counted - (*shift)->over_short;
+  return TRUE;
+}
+
 gboolean
 vp_shift_open (VpDatabase  *db,
                VpSession   *actor,
@@ -151,25 +220,7 @@ vp_shift_open (VpDatabase  *db,
       goto failed;
     }
 
-  counter = vp_database_get_setting (db, VP_LEDGER_COUNTER_KEY, VP_LEDGER_COUNTER_DEFAULT);
-  stmt = vp_database_prepare (db,
-                              "INSERT INTO shifts (operator_id, counter, float, opened_at) "
-                              "VALUES (?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, vp_actor_id (actor));
-  sqlite3_bind_text (stmt, 2, counter, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, float_amount);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      vp_database_set_error (db, sqlite3_errcode (vp_database_get_handle (db)),
-                             _("Could not open the shift"), error);
-      goto failed;
-    }
-  g_clear_pointer (&stmt, sqlite3_reset);
-
-  shift = load_shift_locked (db, sqlite3_last_insert_rowid (vp_database_get_handle (db)), error);
+  shift = insert_shift_locked (db, vp_actor_id (actor), float_amount, error);
   if (shift == NULL)
     goto failed;
   object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, shift->id);
@@ -263,29 +314,8 @@ vp_shift_close (VpDatabase  *db,
     }
 
   before = shift_json (shift);
-  stmt = vp_database_prepare (db,
-                              "UPDATE shifts SET closed_at = ?, counted = ?, expected = ?, "
-                              "over_short = ?, approver_id = NULLIF (?, 0) WHERE id = ?", error);
-  if (stmt == NULL)
+  if (!close_shift_locked (db, &shift, counted, approver_id, error))
     goto failed;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, counted);
-  sqlite3_bind_int64 (stmt, 3, shift->expected);
-  sqlite3_bind_int64 (stmt, 4, counted - shift->expected);
-  sqlite3_bind_int64 (stmt, 5, approver_id);
-  sqlite3_bind_int64 (stmt, 6, shift->id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      vp_database_set_error (db, sqlite3_errcode (vp_database_get_handle (db)),
-                             _("Could not close the shift"), error);
-      goto failed;
-    }
-  g_clear_pointer (&stmt, sqlite3_reset);
-  g_clear_pointer (&shift, vp_shift_free);
-  shift = load_shift_locked (db, shift_id, error);
-  if (shift == NULL)
-    goto failed;
-  shift->expected = shift->counted - shift->over_short;
   after = shift_json (shift);
   if (!vp_audit_append (db, vp_actor_id (actor), "shift.close", object, before, after, error))
     goto failed;
@@ -303,5 +333,98 @@ failed:
       vp_model_audit_refusal (db, actor, "shift.close", object, refusal);
       g_propagate_error (error, g_steal_pointer (&refusal));
     }
+  return FALSE;
+}
+
+/* See vp-shift.h. */
+gboolean
+vp_shift_hand_over (VpDatabase  *db,
+                    VpSession   *actor,
+                    const char  *incoming_login,
+                    const char  *incoming_password,
+                    VpSession  **out_incoming,
+                    VpShift    **out_shift,
+                    GError     **error)
+{
+  g_autoptr(VpSession) incoming = NULL;
+  g_autoptr(VpShift) outgoing = NULL;
+  g_autoptr(VpShift) shift = NULL;
+  g_autofree char *object = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 outgoing_id, incoming_id;
+  GString *json;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+  g_return_val_if_fail (incoming_login != NULL && incoming_password != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_SHIFT, error))
+    return FALSE;
+  /* The incoming cashier proves who they are before anything changes, and outside the
+   * transaction: a wrong password is audited by vp_session_login() and must stay so. */
+  incoming = vp_session_login (db, incoming_login, incoming_password, error);
+  if (incoming == NULL)
+    return FALSE;
+  if (vp_session_get_operator_id (incoming) == vp_actor_id (actor))
+    {
+      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                           _("Hand the drawer over to another cashier, not to yourself"));
+      return FALSE;
+    }
+  if (!vp_session_require (incoming, VP_PERM_SHIFT, error))
+    return FALSE;
+
+  if (!vp_database_begin (db, error))
+    return FALSE;
+  if (!vp_shift_lookup_open (db, vp_actor_id (actor), &outgoing_id, error) ||
+      !vp_shift_lookup_open (db, vp_session_get_operator_id (incoming), &incoming_id, error))
+    goto failed;
+  if (outgoing_id == 0)
+    {
+      g_set_error_literal (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NO_SHIFT,
+                           _("You have no open shift to hand over"));
+      goto failed;
+    }
+  if (incoming_id != 0)
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_SHIFT_OPEN,
+                   _("%s already has an open shift; they must close it before taking over the drawer"),
+                   vp_session_get_name (incoming));
+      goto failed;
+    }
+  outgoing = load_shift_locked (db, outgoing_id, error);
+  if (outgoing == NULL)
+    goto failed;
+  object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, outgoing->id);
+  before = shift_json (outgoing);
+  /* Counted = expected: nobody counted, both cashiers agreed on the ledger's figure. */
+  if (!close_shift_locked (db, &outgoing, outgoing->expected, 0, error))
+    goto failed;
+  shift = insert_shift_locked (db, vp_session_get_operator_id (incoming), outgoing->expected,
+                               error);
+  if (shift == NULL)
+    goto failed;
+
+  json = g_string_new (NULL);
+  vp_json_begin (json);
+  vp_json_add_string (json, "from", vp_session_get_login (actor));
+  vp_json_add_string (json, "to", vp_session_get_login (incoming));
+  vp_json_add_money (json, "amount", outgoing->expected);
+  vp_json_add_int (json, "shift", shift->id);
+  after = vp_json_end (json);
+  if (!vp_audit_append (db, vp_actor_id (actor), "shift.handover", object, before, after, error))
+    goto failed;
+  if (!vp_database_commit (db, error))
+    return FALSE;
+  if (out_incoming != NULL)
+    *out_incoming = g_steal_pointer (&incoming);
+  if (out_shift != NULL)
+    *out_shift = g_steal_pointer (&shift);
+  return TRUE;
+
+failed:
+  vp_database_rollback (db);
   return FALSE;
 }

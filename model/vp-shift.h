@@ -63,6 +63,23 @@ gboolean vp_shift_close       (VpDatabase  *db,
                                VpShift    **out_shift,
                                GError     **error);
 
+/* Switching cashier without counting: the actor's open shift closes with counted =
+ * expected, and the incoming operator, who types @incoming_password in place (the drawer
+ * changes hands uncounted only if both agree), gets a shift opened with that cash as its
+ * float. One transaction, one audit row "shift.handover" (both operators, the amount).
+ * VP_PERM_SHIFT for both; NO_SHIFT when the actor has none; AUTH_FAILED / LOCKED_OUT as
+ * vp_session_login(); PERMISSION_DENIED when the incoming operator may not keep a shift;
+ * SHIFT_OPEN when they have one open already; INVALID_ARGUMENT for the actor themself.
+ * @out_incoming: (out) (optional): the incoming operator's session.
+ * @out_shift: (out) (optional): the incoming operator's new shift. */
+gboolean vp_shift_hand_over   (VpDatabase  *db,
+                               VpSession   *actor,
+                               const char  *incoming_login,
+                               const char  *incoming_password,
+                               VpSession  **out_incoming,
+                               VpShift    **out_shift,
+                               GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpShift, vp_shift_free)
 
 G_END_DECLS

@@ -108,6 +108,81 @@ test_shift_over_short (Fixture       *f,
   g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT);
 }
 
+static void
+test_shift_handover (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) incoming = NULL;
+  g_autoptr(VpShift) shift = NULL;
+  g_autoptr(VpShift) current = NULL;
+  g_autofree char *number = vp_test_counter_open (f, "钱进", NULL);
+  gint64 handovers;
+
+  g_assert_true (vp_shift_open (f->db, f->cashier, 20000, NULL, &error));
+  g_assert_true (vp_ledger_topup (f->db, f->cashier, number, 3050, VP_PAYMENT_CASH, NULL, 0,
+                                  NULL, &error));
+  g_assert_true (vp_ledger_topup (f->db, f->cashier, number, 999, VP_PAYMENT_CARD, NULL, 0,
+                                  NULL, &error));
+  g_assert_no_error (error);
+
+  /* Refused, nothing changes: wrong password, no shift permission, themself, and an
+   * incoming cashier whose own shift is open. */
+  g_assert_false (vp_shift_hand_over (f->db, f->cashier, "super", "wrong-one", NULL, NULL,
+                                      &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  g_assert_false (vp_shift_hand_over (f->db, f->cashier, "tech", VP_TEST_PASSWORD, NULL, NULL,
+                                      &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (vp_shift_hand_over (f->db, f->cashier, "cashier", VP_TEST_PASSWORD, NULL, NULL,
+                                      &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (vp_shift_open (f->db, f->supervisor, 100, NULL, &error));
+  g_assert_false (vp_shift_hand_over (f->db, f->cashier, "super", VP_TEST_PASSWORD, NULL, NULL,
+                                      &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_SHIFT_OPEN);
+  g_clear_error (&error);
+  g_assert_true (vp_shift_close (f->db, f->supervisor, 100, 0, NULL, &error));
+  g_assert_no_error (error);
+  handovers = vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = 'shift.handover'");
+  g_assert_cmpint (handovers, ==, 0);
+  current = vp_shift_get_current (f->db, f->cashier, &error);
+  g_assert_nonnull (current);
+
+  /* The drawer (float + cash, not the card) moves exactly, in one step. */
+  g_assert_true (vp_shift_hand_over (f->db, f->cashier, "super", VP_TEST_PASSWORD, &incoming,
+                                     &shift, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vp_session_get_login (incoming), ==, "super");
+  g_assert_cmpint (shift->operator_id, ==, f->supervisor_id);
+  g_assert_cmpint (shift->float_amount, ==, 23050);
+  g_assert_cmpint (shift->expected, ==, 23050);
+  g_assert_null (shift->closed_at);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT counted FROM shifts WHERE id = 1"), ==, 23050);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT over_short FROM shifts WHERE id = 1"), ==, 0);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT closed_at IS NOT NULL FROM shifts WHERE id = 1"),
+                   ==, 1);
+  g_clear_pointer (&current, vp_shift_free);
+  current = vp_shift_get_current (f->db, f->cashier, &error);
+  g_assert_null (current);
+  g_assert_no_error (error);
+  g_assert_cmpint (vp_test_counter_query (f, "SELECT COUNT (*) FROM audit WHERE action = "
+                                             "'shift.handover' AND after LIKE '%\"from\":\"cashier\"%' "
+                                             "AND after LIKE '%\"to\":\"super\"%' "
+                                             "AND after LIKE '%\"amount\":\"230.50\"%'"), ==, 1);
+
+  /* The outgoing cashier has nothing left to hand over. */
+  g_assert_false (vp_shift_hand_over (f->db, f->cashier, "root", VP_TEST_PASSWORD, NULL, NULL,
+                                      &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NO_SHIFT);
+  g_clear_error (&error);
+  g_assert_true (vp_audit_verify (f->db, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -118,6 +193,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, vp_test_counter_setup, func, vp_test_counter_teardown)
   ADD ("/vp/shift/expected", test_shift_expected);
   ADD ("/vp/shift/over-short", test_shift_over_short);
+  ADD ("/vp/shift/handover", test_shift_handover);
 #undef ADD
 
   return g_test_run ();
