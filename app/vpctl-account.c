@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -749,7 +751,7 @@ print_shift (VpctlContext  *ctx,
       g_autofree char *expected = vp_money_format (s->expected);
       g_autofree char *over_short = vp_money_format (s->over_short);
 
-      g_print (_("Shift %" G_GINT64_FORMAT " (counter %s), %s: drawer should hold %s yuan\n"),
+      g_print (_("Shift %" PRId64 " (counter %s), %s: drawer should hold %s yuan\n"),
                s->id, s->counter, s->closed_at != NULL ? _("closed") : _("open"), expected);
       if (s->closed_at != NULL)
         g_print (_("Over/short: %s yuan\n"), over_short);
@@ -895,8 +897,8 @@ vpctl_group_demo (VpctlContext *ctx,
       vpctl_print_builder (b);
     }
   else
-    g_print (_("Created %" G_GINT64_FORMAT " demo accounts with %" G_GINT64_FORMAT
-               " meters and %" G_GINT64_FORMAT " ledger rows in %.1f s.\n"),
+    g_print (_("Created %" PRId64 " demo accounts with %" PRId64
+               " meters and %" PRId64 " ledger rows in %.1f s.\n"),
              stats.accounts, stats.meters, stats.ledger_rows, stats.seconds);
   return VPCTL_EXIT_OK;
 }

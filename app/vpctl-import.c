@@ -3,6 +3,8 @@
  * "vpctl notify send|list|release|config" (outbox delivery: model/vp-notify.h) */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -468,7 +470,7 @@ notify_release (VpctlContext *ctx,
   if (session == NULL || !vp_notify_release (db, session, id, &error))
     return vpctl_fail (ctx, error);
   if (!ctx->json)
-    g_print (_("Delivery %" G_GINT64_FORMAT " will be sent by the next notify send\n"), id);
+    g_print (_("Delivery %" PRId64 " will be sent by the next notify send\n"), id);
   return VPCTL_EXIT_OK;
 }
 

@@ -2,6 +2,8 @@
  * "vpctl batch …" */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -352,8 +354,8 @@ print_run (VpctlContext         *ctx,
     {
       g_autofree char *total = vp_money_format (run->total);
 
-      g_print (_("%s %s: master %" G_GINT64_FORMAT ", members %" G_GINT64_FORMAT
-                 ", shared %" G_GINT64_FORMAT " (0.01 units), total %s yuan\n"),
+      g_print (_("%s %s: master %" PRId64 ", members %" PRId64
+                 ", shared %" PRId64 " (0.01 units), total %s yuan\n"),
                run->group, run->period, run->master_use, run->subs_use, run->shared_use, total);
       for (guint i = 0; i < run->shares->len; i++)
         {

@@ -1,6 +1,8 @@
 /* vp-bcd.c: packed BCD as meters send it (shared/PROTOCOLS.md "Data items") */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -132,7 +134,7 @@ vp_bcd_encode (gint64     value,
   if (value < 0 && !is_signed)
     {
       g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
-                   _("%" G_GINT64_FORMAT " is negative but the field is unsigned"), value);
+                   _("%" PRId64 " is negative but the field is unsigned"), value);
       return FALSE;
     }
 
@@ -142,7 +144,7 @@ vp_bcd_encode (gint64     value,
   if (magnitude >= limit)
     {
       g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
-                   _("%" G_GINT64_FORMAT " does not fit in %u BCD bytes"), value,
+                   _("%" PRId64 " does not fit in %u BCD bytes"), value,
                    (guint) n_bytes);
       return FALSE;
     }

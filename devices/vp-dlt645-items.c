@@ -1,6 +1,8 @@
 /* vp-dlt645-items.c: DL/T 645-2007 data item registry (shared/PROTOCOLS.md "Data items") */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +254,7 @@ vp_dlt645_item_encode_number (const VpDlt645Item  *item,
       if (number < 0 || number > G_MAXUINT16)
         {
           g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
-                       _("%" G_GINT64_FORMAT " is not a 16-bit status word"), number);
+                       _("%" PRId64 " is not a 16-bit status word"), number);
           return FALSE;
         }
       out[0] = number & 0xFF;

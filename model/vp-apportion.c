@@ -1,6 +1,8 @@
 /* vp-apportion.c: common-area apportionment (公摊) */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -672,7 +674,7 @@ run_locked (VpDatabase       *db,
   if (run->shared_use < 0)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("In %s the members' meters recorded %" G_GINT64_FORMAT ".%02d units "
+                   _("In %s the members' meters recorded %" PRId64 ".%02d units "
                      "more than the master meter: check the meters before sharing"),
                    period, -run->shared_use / 100, (int) (-run->shared_use % 100));
       return FALSE;

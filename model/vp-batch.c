@@ -1,6 +1,8 @@
 /* vp-batch.c: batch operations over many accounts */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -128,7 +130,7 @@ load_locked (VpDatabase  *db,
     }
   if (rc == SQLITE_DONE)
     g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                 _("There is no batch %" G_GINT64_FORMAT), id);
+                 _("There is no batch %" PRId64), id);
   else
     vp_database_set_error (db, rc, _("Could not read the batch"), error);
   return FALSE;
@@ -688,7 +690,7 @@ start_step (VpDatabase    *db,
       && g_strcmp0 (stored->batch->state, "running") != 0)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Batch %" G_GINT64_FORMAT " is %s: nothing to run (retry runs its "
+                   _("Batch %" PRId64 " is %s: nothing to run (retry runs its "
                      "failed items again)"), stored->batch->id, stored->batch->state);
       return FALSE;
     }
@@ -850,7 +852,7 @@ retry_step (VpDatabase    *db,
   if (stored->batch->failed == 0 || g_strcmp0 (stored->batch->state, "cancelled") == 0)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Batch %" G_GINT64_FORMAT " has no failed items to retry"),
+                   _("Batch %" PRId64 " has no failed items to retry"),
                    stored->batch->id);
       return FALSE;
     }
@@ -894,7 +896,7 @@ cancel_step (VpDatabase    *db,
       && g_strcmp0 (stored->batch->state, "running") != 0)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Batch %" G_GINT64_FORMAT " is %s already"), stored->batch->id,
+                   _("Batch %" PRId64 " is %s already"), stored->batch->id,
                    stored->batch->state);
       return FALSE;
     }

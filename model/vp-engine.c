@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <signal.h>
@@ -1091,7 +1093,7 @@ meter_context_load (VpDatabase    *db,
     {
       if (rc == SQLITE_DONE)
         g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                     _("There is no meter with id %" G_GINT64_FORMAT), meter_id);
+                     _("There is no meter with id %" PRId64), meter_id);
       else
         vp_database_set_error (db, rc, _("Could not read the meter"), error);
       sqlite3_reset (stmt);
@@ -1381,7 +1383,7 @@ store_reading_locked (VpEngine             *self,
     {
       /* T1..T4 would all read 0: the interval would be priced at nothing */
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Account %s has a time-of-use tariff but its meter %" G_GINT64_FORMAT
+                   _("Account %s has a time-of-use tariff but its meter %" PRId64
                      " reports no tariff registers; the reading was not charged"),
                    m.number, meter_id);
       goto out;

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -1037,7 +1039,7 @@ prepare_charge (VpDatabase    *db,
     return TRUE;
   if (rc == SQLITE_DONE)
     g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                 _("Meter %" G_GINT64_FORMAT " does not belong to account %s"),
+                 _("Meter %" PRId64 " does not belong to account %s"),
                  posting->meter_id, posting->account);
   else
     vp_database_set_error (db, rc, _("Could not read the meter"), error);

@@ -1,6 +1,8 @@
 /* vp-notify.c: outbox delivery with at-most-once sending (contract in vp-notify.h) */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "vp-notify.h"
 
 #include <string.h>
@@ -417,13 +419,13 @@ vp_notify_release (VpDatabase  *db,
   if (state == NULL)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND,
-                   _("There is no notification delivery %" G_GINT64_FORMAT), delivery_id);
+                   _("There is no notification delivery %" PRId64), delivery_id);
       goto failed;
     }
   if (!g_str_equal (state, "uncertain") && !g_str_equal (state, "abandoned"))
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Delivery %" G_GINT64_FORMAT " is %s: only uncertain or abandoned ones are released"),
+                   _("Delivery %" PRId64 " is %s: only uncertain or abandoned ones are released"),
                    delivery_id, state);
       goto failed;
     }

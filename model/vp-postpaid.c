@@ -1,6 +1,8 @@
 /* vp-postpaid.c: bills paid at the counter, and postpaid accounts */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -257,7 +259,7 @@ bill_pay_locked (VpDatabase       *db,
   if (amount <= 0 || amount > bill->amount - bill->paid)
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
-                   _("Pay between 0.01 and %" G_GINT64_FORMAT ".%02d yuan on bill %s"),
+                   _("Pay between 0.01 and %" PRId64 ".%02d yuan on bill %s"),
                    (bill->amount - bill->paid) / 100, (int) ((bill->amount - bill->paid) % 100),
                    bill->number);
       return FALSE;
