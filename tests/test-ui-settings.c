@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vp-engine.h"
+#include "vp-handover-dialog.h"
 #include "vp-model-error.h"
 #include "vp-settings-page.h"
 #include "vp-settings.h"
@@ -14,6 +15,13 @@ static gboolean
 page_idle (gpointer data)
 {
   return !vp_settings_page_get_busy (data);
+}
+
+/* Logged out, or asked first about the open shift. */
+static gboolean
+switched (gpointer data)
+{
+  return vp_window_get_locked (data) || vp_handover_dialog_find (data) != NULL;
 }
 
 /* Runs @action (target @parameter) and waits; checks the message is (not) an error. */
@@ -231,8 +239,17 @@ check_pages (VpUiFixture *fixture,
   vp_window_show_page (fixture->window, "settings");
   g_assert_cmpint (gtk_widget_get_mapped (vp_window_get_page (fixture->window, "settings")), ==,
                    settings);
+  /* Switching operator checks for an open shift in a worker first: the fixture's admin
+   * has one, so they are asked what to do with it; the others are logged out. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "logout", NULL);
-  g_assert_null (vp_context_get_session (fixture->context));
+  vp_ui_test_wait (switched, fixture->window, "the log-out");
+  if (g_str_equal (login, "admin"))
+    {
+      g_assert_nonnull (vp_handover_dialog_find (fixture->window));
+      gtk_window_destroy (GTK_WINDOW (vp_handover_dialog_find (fixture->window)));
+    }
+  else
+    g_assert_true (vp_window_get_locked (fixture->window));
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "vp-accounts-page.h"
 #include "vp-counter-page.h"
+#include "vp-handover-dialog.h"
 #include "vp-login-dialog.h"
 #include "vp-meters-page.h"
 #include "vp-reports-page.h"
@@ -356,9 +357,10 @@ logout_activated (GSimpleAction *action,
 {
   VpWindow *self = user_data;
 
-  /* Another operator takes the counter: nothing prefilled. */
+  /* Another operator takes the counter: nothing prefilled; an open shift is closed or
+   * handed over first (vp-handover-dialog.c), never left behind undecided. */
   g_clear_pointer (&self->last_login, g_free);
-  vp_context_logout (self->context);
+  vp_handover_dialog_switch (self);
 }
 
 static void
