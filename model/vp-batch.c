@@ -42,6 +42,33 @@ typedef struct
 } Stored;
 
 VP_SITE_DEFINE_ENUM_STRINGS (VpBatchAction, vp_batch_action, action_names)
+G_STATIC_ASSERT (G_N_ELEMENTS (action_names) == VP_BATCH_N_ACTIONS);
+
+const char *
+vp_batch_action_label (VpBatchAction action)
+{
+  switch (action)
+    {
+    case VP_BATCH_TARIFF:
+      return _("Set tariff");
+    case VP_BATCH_ALARMS:
+      return _("Set alarm thresholds");
+    case VP_BATCH_TRIP:
+      return _("Trip");
+    case VP_BATCH_CLOSE:
+      return _("Close");
+    case VP_BATCH_KEEP_POWER:
+      return _("Keep power on");
+    case VP_BATCH_KEEP_POWER_CLEAR:
+      return _("Clear keep-power");
+    case VP_BATCH_SUBSIDY:
+      return _("Subsidy");
+    case VP_BATCH_N_ACTIONS:
+    default:
+      break;
+    }
+  g_return_val_if_reached (NULL);
+}
 
 VP_SITE_DEFINE_ENUM_STRINGS (VpBatchRepeat, vp_batch_repeat, repeat_names)
 

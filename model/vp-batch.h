@@ -39,6 +39,7 @@ typedef enum
   VP_BATCH_KEEP_POWER,
   VP_BATCH_KEEP_POWER_CLEAR,
   VP_BATCH_SUBSIDY,
+  VP_BATCH_N_ACTIONS
 } VpBatchAction;
 
 typedef enum
@@ -103,6 +104,8 @@ typedef struct
 } VpBatch;
 
 const char *vp_batch_action_to_string   (VpBatchAction   action);
+/* What an operator reads for @action, translated ("Set tariff", "Trip"…). */
+const char *vp_batch_action_label       (VpBatchAction   action);
 gboolean    vp_batch_action_from_string (const char     *text,
                                          VpBatchAction  *out_action);
 const char *vp_batch_repeat_to_string   (VpBatchRepeat   repeat);
