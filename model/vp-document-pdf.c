@@ -12,6 +12,7 @@
 
 #include "vp-document.h"
 #include "vp-model-error.h"
+#include "vp-pdf-font.h"
 
 /* The first error libharu reported; later ones are consequences of it. */
 typedef struct
@@ -331,7 +332,10 @@ vp_document_to_pdf (VpDocument  *self,
 
   font_name = HPDF_LoadTTFontFromFile2 (pdf, vp_document_get_font_file (self), 0, HPDF_TRUE);
   if (font_name != NULL && status.error_no == HPDF_OK)
-    font = HPDF_GetFont (pdf, font_name, "UTF-8");
+    {
+      vp_pdf_font_compact_cmap (pdf, font_name);
+      font = HPDF_GetFont (pdf, font_name, "UTF-8");
+    }
 
   pen.font = font;
   for (guint p = 0; p < n_pages && font != NULL && status.error_no == HPDF_OK; p++)

@@ -8,6 +8,7 @@
 #include "vp-document.h"
 #include "vp-layout.h"
 #include "vp-model-error.h"
+#include "vp-pdf-font.h"
 #include "vp-qr.h"
 
 #define DPI 150
@@ -62,6 +63,61 @@ test_document_metrics_match_libharu (void)
       g_assert_cmpfloat (ours, >, 0);
     }
   HPDF_Free (pdf);
+}
+
+/* Loads the document font into @pdf, compacting its cmap when @compact. */
+static HPDF_FontDef
+load_fontdef (HPDF_Doc    pdf,
+              VpDocument *doc,
+              gboolean    compact)
+{
+  const char *name = HPDF_LoadTTFontFromFile2 (pdf, vp_document_get_font_file (doc), 0,
+                                               HPDF_TRUE);
+
+  g_assert_nonnull (name);
+  if (compact)
+    g_assert_true (vp_pdf_font_compact_cmap (pdf, name));
+  return HPDF_GetFontDef (pdf, name);
+}
+
+static guint
+n_segments (HPDF_FontDef fontdef)
+{
+  return ((HPDF_TTFontDefAttr) fontdef->attr)->cmap.seg_count_x2 / 2;
+}
+
+/* The compacted cmap must give every BMP code point the glyph the font's own cmap
+ * gives it, through libharu's own lookup, in far fewer segments; compacting again
+ * changes nothing. */
+static void
+test_document_compact_cmap (void)
+{
+  g_autoptr(VpDocument) doc = new_document ();
+  HPDF_Doc plain_pdf = HPDF_New (on_hpdf_error, NULL);
+  HPDF_Doc compact_pdf = HPDF_New (on_hpdf_error, NULL);
+  HPDF_FontDef plain = load_fontdef (plain_pdf, doc, FALSE);
+  HPDF_FontDef compact = load_fontdef (compact_pdf, doc, TRUE);
+  guint mapped = 0;
+
+  g_assert_cmpuint (n_segments (plain), >, 1000);
+  g_assert_cmpuint (n_segments (compact), <, 64);
+  g_assert_false (vp_pdf_font_compact_cmap (compact_pdf, compact->base_font));
+  g_assert_false (vp_pdf_font_compact_cmap (compact_pdf, "NoSuchFont"));
+
+  for (guint code = 0; code < 0xFFFF; code++)
+    {
+      HPDF_UINT16 want = HPDF_TTFontDef_GetGlyphid (plain, code);
+      HPDF_UINT16 got = HPDF_TTFontDef_GetGlyphid (compact, code);
+
+      if (want != 0)
+        mapped++;
+      if (got != want)
+        g_error ("U+%04X: glyph %u in the font, %u after compacting", code, want, got);
+    }
+  /* UMing maps some 22 000 code points; a font that maps few would prove little */
+  g_assert_cmpuint (mapped, >, 20000);
+  HPDF_Free (plain_pdf);
+  HPDF_Free (compact_pdf);
 }
 
 static void
@@ -431,6 +487,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/vp/document/metrics-match-libharu", test_document_metrics_match_libharu);
+  g_test_add_func ("/vp/document/compact-cmap", test_document_compact_cmap);
   g_test_add_func ("/vp/document/wrap", test_document_wrap);
   g_test_add_func ("/vp/document/missing-glyphs", test_document_missing_glyphs);
   g_test_add_func ("/vp/document/pdf-text", test_document_pdf_text);
