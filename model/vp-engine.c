@@ -29,6 +29,13 @@
 #define COMMAND_TTL_SECONDS    (24 * 3600)
 #define BACKOFF_CAP_SECONDS    3600
 #define COMMAND_BACKOFF_BASE   30
+/* How far a meter's clock may be from the station's when it is read back after a
+ * set-time and still count as set: 10 seconds. The meter is given the station's time
+ * as the write leaves; the date and the time are two exchanges (each up to ~0.5 s on a
+ * 2400 baud bus, more with retries) and both clocks count whole seconds, so a few
+ * seconds are normal. A meter that did not take the time is still off by the skew that
+ * made someone set it, which is minutes. */
+#define SET_TIME_TOLERANCE_SECONDS 10
 
 struct _VpEngine
 {
@@ -234,8 +241,33 @@ control_is_supply (VpControl control)
       || control == VP_CONTROL_CLOSE_ALLOW;
 }
 
+/* Supersedes the pending commands of @meter_id in the family @actions (an SQL list)
+ * inside the caller's transaction. */
+static gboolean
+supersede_pending (VpDatabase  *db,
+                   gint64       meter_id,
+                   const char  *actions,
+                   const char  *now_text,
+                   GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE commands SET state = 'superseded', "
+                                          "done_at = ?2, owner = NULL WHERE meter_id = ?1 "
+                                          "AND state IN ('queued', 'sent') "
+                                          "AND action IN %s", actions);
+  sqlite3_stmt *stmt = vp_database_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, meter_id);
+  sqlite3_bind_text (stmt, 2, now_text, -1, SQLITE_TRANSIENT);
+  return step_done (db, stmt, _("Could not update the command queue"), error);
+}
+
 /* Queues @control for one meter inside the caller's transaction. A supply command
- * replaces a pending one of another kind (superseded) and is not queued twice. */
+ * replaces a pending one of another kind (superseded) and is not queued twice; a
+ * set-time replaces a pending set-time (the newer one writes the clock as it will be
+ * then anyway). The two families never touch each other, nor the other commands (one
+ * unique index per family, migrations 0003 and 0011). */
 static gboolean
 queue_command (VpDatabase    *db,
                gint64         meter_id,
@@ -266,19 +298,12 @@ queue_command (VpDatabase    *db,
       sqlite3_reset (stmt);
       if (same)
         return TRUE;
-
-      stmt = vp_database_prepare (db,
-                                  "UPDATE commands SET state = 'superseded', done_at = ?2, "
-                                  "owner = NULL WHERE meter_id = ?1 "
-                                  "AND state IN ('queued', 'sent') "
-                                  "AND action IN ('trip', 'close', 'close-allow')", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, meter_id);
-      sqlite3_bind_text (stmt, 2, now_text, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt, _("Could not update the command queue"), error))
+      if (!supersede_pending (db, meter_id, "('trip', 'close', 'close-allow')", now_text, error))
         return FALSE;
     }
+  else if (control == VP_CONTROL_SET_TIME
+           && !supersede_pending (db, meter_id, "('set-time')", now_text, error))
+    return FALSE;
 
   stmt = vp_database_prepare (db,
                               "INSERT INTO commands (meter_id, account_id, action, origin, "
@@ -301,7 +326,8 @@ queue_command (VpDatabase    *db,
 }
 
 /* Queues @control for every active meter of the account (water meters take no
- * keep-power commands: CJ/T 188 valves have none). */
+ * keep-power or alarm commands: CJ/T 188 valves have none). A set-time goes to water
+ * meters too, so the technician sees per meter that it could not be done. */
 static gboolean
 queue_for_account (VpDatabase    *db,
                    gint64         account_id,
@@ -314,7 +340,7 @@ queue_for_account (VpDatabase    *db,
   g_autoptr(GArray) meters = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
   /* keep-power and alarm are DL/T 645 1C commands; a CJ/T 188 valve has neither */
-  gboolean electricity_only = !control_is_supply (control);
+  gboolean electricity_only = !control_is_supply (control) && control != VP_CONTROL_SET_TIME;
 
   stmt = vp_database_prepare (db,
                               "SELECT id FROM meters WHERE account_id = ? AND status = 'active' "
@@ -576,14 +602,59 @@ expected_supply (VpControl control)
     case VP_CONTROL_KEEP_POWER_OFF:
     case VP_CONTROL_ALARM_ON:
     case VP_CONTROL_ALARM_OFF:
+    case VP_CONTROL_SET_TIME:
     case VP_N_CONTROLS:
     default:
       return VP_SUPPLY_UNKNOWN;
     }
 }
 
-/* Sends one claimed command and confirms it by reading the supply back. Returns FALSE
- * when the link is down (the caller stops using it this cycle). */
+/* Writes the station's clock into the meter and reads it back: set when the meter's
+ * clock is within SET_TIME_TOLERANCE_SECONDS of the station's. The time written is the
+ * station's as the write leaves, never when the command was queued (it may have
+ * waited hours for a meter that was offline). A retry just writes it again: that is
+ * harmless, so unlike trip and close there is nothing to look at first. */
+static gboolean
+set_time (VpEngine       *self,
+          const Claim    *claim,
+          GCancellable   *cancellable,
+          VpCycleReport  *report,
+          GError        **error)
+{
+  VpMeterSample sample;
+  gint64 station;
+
+  if (!vp_meter_gateway_write_time (self->gateway, &claim->target, engine_now (self),
+                                    cancellable, error))
+    return FALSE;
+  report->commands_sent++;
+  if (!vp_meter_gateway_read (self->gateway, &claim->target, &sample, cancellable, error))
+    return FALSE;
+  station = engine_now (self);
+  if (sample.meter_time == 0)
+    {
+      g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_FAILED,
+                   _("Meter %s took the time but did not report its clock, so it could "
+                     "not be checked"), claim->target.address);
+      return FALSE;
+    }
+  if (ABS (sample.meter_time - station) > SET_TIME_TOLERANCE_SECONDS)
+    {
+      g_autoptr(GDateTime) clock = g_date_time_new_from_unix_local (sample.meter_time);
+      g_autofree char *text = g_date_time_format (clock, "%Y-%m-%d %H:%M:%S");
+
+      g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_FAILED,
+                   _("Meter %s took the time but its clock still reads %s, %" PRId64
+                     " s from the station's"), claim->target.address, text,
+                   sample.meter_time - station);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends one claimed command and confirms it by reading the supply (or for a set-time
+ * the clock) back. Returns FALSE when the link is down (the caller stops using it
+ * this cycle). */
 static gboolean
 run_claim (VpEngine      *self,
            const Claim   *claim,
@@ -594,6 +665,14 @@ run_claim (VpEngine      *self,
   g_autoptr(GError) error = NULL;
   VpSupplyState expect = expected_supply (claim->control);
   VpSupplyState supply = VP_SUPPLY_UNKNOWN;
+
+  if (claim->control == VP_CONTROL_SET_TIME)
+    {
+      if (!set_time (self, claim, cancellable, report, &error))
+        goto failed;
+      finish_claim (self, claim, policy, VP_SUPPLY_UNKNOWN, NULL, report);
+      return TRUE;
+    }
 
   /* It may have reached the meter before (a lost answer, a sender that died): look
    * first, so a trip or close that took effect is never sent twice. */
@@ -2011,6 +2090,7 @@ static const struct
   { "keep-power-clear", VP_CONTROL_KEEP_POWER_OFF },
   { "alarm", VP_CONTROL_ALARM_ON },
   { "alarm-clear", VP_CONTROL_ALARM_OFF },
+  { "set-time", VP_CONTROL_SET_TIME },
 };
 
 /*
@@ -2058,7 +2138,8 @@ vp_engine_control (VpDatabase  *db,
   if (i == G_N_ELEMENTS (manual_actions))
     {
       g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                   _("Unknown control “%s”; use trip, close, keep-power, keep-power-clear, alarm or alarm-clear"),
+                   _("Unknown control “%s”; use trip, close, keep-power, keep-power-clear, alarm, "
+                     "alarm-clear or set-time"),
                    action);
       return FALSE;
     }

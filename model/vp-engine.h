@@ -27,10 +27,14 @@
  *   "engine.friendly_nights" "22:00-06:00", "engine.friendly_weekends" "true",
  *   "engine.friendly_holidays" "2026-10-01,2026-10-02"): then the trip waits.
  * - Commands: queued → sent → confirmed | failed | expired (or superseded by a newer
- *   supply command for the same meter). A sent command is leased to its process; it is
- *   confirmed by reading the relay / valve back. A command that may already have
+ *   supply command for the same meter; a set-time by a newer set-time, the two
+ *   families never supersede each other). A sent command is leased to its process; it
+ *   is confirmed by reading the relay / valve back. A command that may already have
  *   reached the meter (a retry, or one whose sender died) is first checked by reading
  *   the meter: if it already took effect it is confirmed without sending it again.
+ *   A set-time writes the station's clock as it is when the write is sent (never the
+ *   queue time) and is confirmed when the meter's clock, read back, is within 10 s of
+ *   the station's; a water meter fails it as UNSUPPORTED.
  *   Failures retry with exponential back-off up to "engine.command_attempts" (8);
  *   a meter that refuses fails at once; commands expire after a day.
  * - A meter that does not answer is marked offline (failures, last error, last good
@@ -172,11 +176,13 @@ gboolean    vp_engine_on_topup       (VpDatabase       *db,
                                       GError          **error);
 
 /* Manual control by an operator (VP_PERM_METER_CONTROL), with a reason (required),
- * audited: @action is "trip", "close", "keep-power", "keep-power-clear", "alarm" or
- * "alarm-clear". trip and close queue commands for every meter; keep-power sets /
- * clears the account's keep-power flag and queues keep-power-on / -off commands; alarm
- * switches the meters' alarm (electricity meters only). A manual trip stays until a
- * manual close: neither a top-up nor the balance rule undoes it. */
+ * audited: @action is "trip", "close", "keep-power", "keep-power-clear", "alarm",
+ * "alarm-clear" or "set-time". trip and close queue commands for every meter;
+ * keep-power sets / clears the account's keep-power flag and queues keep-power-on / -off
+ * commands; alarm switches the meters' alarm (electricity meters only); set-time queues
+ * a clock command for every meter (water meters fail it: they cannot be set remotely).
+ * A manual trip stays until a manual close: neither a top-up nor the balance rule
+ * undoes it. */
 gboolean    vp_engine_control        (VpDatabase       *db,
                                       VpSession        *actor,
                                       const char       *account,

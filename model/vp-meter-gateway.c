@@ -1,6 +1,8 @@
 /* vp-meter-gateway.c: the engine's way to the meters (implemented in app/ and tests) */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "vp-meter-gateway.h"
 
 G_DEFINE_QUARK (vp-gateway-error-quark, vp_gateway_error)
@@ -44,7 +46,8 @@ vp_meter_gateway_control (VpMeterGateway       *self,
 {
   g_return_val_if_fail (VP_IS_METER_GATEWAY (self), FALSE);
   g_return_val_if_fail (target != NULL, FALSE);
-  g_return_val_if_fail (control < VP_N_CONTROLS, FALSE);
+  /* SET_TIME carries a time: it goes through vp_meter_gateway_write_time */
+  g_return_val_if_fail (control < VP_N_CONTROLS && control != VP_CONTROL_SET_TIME, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return VP_METER_GATEWAY_GET_IFACE (self)->control (self, target, control, cancellable, error);
@@ -67,8 +70,40 @@ vp_meter_gateway_read_supply (VpMeterGateway       *self,
                                                           cancellable, error);
 }
 
+/*
+ * vp_meter_gateway_write_time:
+ * @unix_seconds: the station's clock, Unix seconds
+ *
+ * See vp-meter-gateway.h. A gateway that leaves write_time NULL answers UNSUPPORTED.
+ */
+gboolean
+vp_meter_gateway_write_time (VpMeterGateway       *self,
+                             const VpMeterTarget  *target,
+                             gint64                unix_seconds,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
+  VpMeterGatewayInterface *iface;
+
+  g_return_val_if_fail (VP_IS_METER_GATEWAY (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+  g_return_val_if_fail (unix_seconds > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = VP_METER_GATEWAY_GET_IFACE (self);
+  if (iface->write_time == NULL)
+    {
+      g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_UNSUPPORTED,
+                   _("Meter %s cannot have its clock set through this gateway"),
+                   target->address);
+      return FALSE;
+    }
+  return iface->write_time (self, target, unix_seconds, cancellable, error);
+}
+
 static const char *control_names[VP_N_CONTROLS] = {
   "trip", "close", "close-allow", "keep-power-on", "keep-power-off", "alarm-on", "alarm-off",
+  "set-time",
 };
 
 const char *

@@ -1,9 +1,9 @@
 /* vp-meter-gateway.h: how the prepaid engine reaches a meter
  *
  * The model never includes devices/ headers (DESIGN.md). The engine asks this
- * interface to read a meter or to switch its supply, and app/ implements it with the
- * devices meter client (app/vp-meter-gateway-devices.c); the model tests implement it
- * with meters whose registers they drive.
+ * interface to read a meter, to switch its supply or to set its clock, and app/
+ * implements it with the devices meter client (app/vp-meter-gateway-devices.c); the
+ * model tests implement it with meters whose registers and clocks they drive.
  *
  * Contract for implementations:
  * - Every call is synchronous and is made from an engine worker thread, one thread
@@ -15,6 +15,7 @@
  *   allowed), UNSUPPORTED when it cannot do what was asked, FAILED for anything else.
  *   Messages say which meter and what happened, for a technician.
  * - @cancellable is honoured between exchanges at least.
+ * - write_time is optional: a gateway without it answers UNSUPPORTED for every meter.
  */
 #pragma once
 
@@ -82,6 +83,9 @@ typedef enum
   VP_CONTROL_KEEP_POWER_OFF,         /* 保电解除 */
   VP_CONTROL_ALARM_ON,               /* 报警 */
   VP_CONTROL_ALARM_OFF,              /* 报警解除 */
+  VP_CONTROL_SET_TIME,               /* 校时: not a 1C control but a queued command of
+                                      * its own, sent with vp_meter_gateway_write_time
+                                      * and never with vp_meter_gateway_control */
   VP_N_CONTROLS
 } VpControl;
 
@@ -107,6 +111,12 @@ struct _VpMeterGatewayInterface
                            VpSupplyState        *out_supply,
                            GCancellable         *cancellable,
                            GError              **error);
+  /* optional: NULL when the gateway cannot set clocks */
+  gboolean (*write_time)  (VpMeterGateway       *self,
+                           const VpMeterTarget  *target,
+                           gint64                unix_seconds,
+                           GCancellable         *cancellable,
+                           GError              **error);
 };
 
 /* Reads registers, meter time, supply and (when the meter has it) its balance. */
@@ -125,6 +135,18 @@ gboolean    vp_meter_gateway_control     (VpMeterGateway       *self,
 gboolean    vp_meter_gateway_read_supply (VpMeterGateway       *self,
                                           const VpMeterTarget  *target,
                                           VpSupplyState        *out_supply,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+
+/* Sets the meter's clock to @unix_seconds, written as the station's local date and
+ * time (meters keep local time; DL/T 645-2007 14 write of 04000101 then 04000102,
+ * shared/PROTOCOLS.md). TRUE when the meter acknowledged; that is not yet a
+ * confirmation: the engine reads the clock back. UNSUPPORTED when the meter (water
+ * meters) or the gateway (no write_time) cannot have its clock set, REFUSED when the
+ * meter said no (password). */
+gboolean    vp_meter_gateway_write_time  (VpMeterGateway       *self,
+                                          const VpMeterTarget  *target,
+                                          gint64                unix_seconds,
                                           GCancellable         *cancellable,
                                           GError              **error);
 

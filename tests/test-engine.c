@@ -1,13 +1,14 @@
 /* test-engine.c: reading cycles, charging, alarms, trip/close and the command queue
  *
  * The meters are a real implementation of VpMeterGateway that lives in this file:
- * registers and relays the test drives, links that can be cut, replies that can be
- * lost after the meter acted. Everything else — database, ledger, tariffs, engine —
+ * registers, relays and clocks the test drives, links that can be cut, replies that
+ * can be lost after the meter acted. Everything else — database, ledger, tariffs, engine —
  * is the real thing.
  */
 #include "config.h"
 
 
+#include "vp-batch.h"
 #include "vp-tariff-store.h"
 #include "vp-test-engine.h"
 
@@ -24,6 +25,12 @@ typedef struct
   gint64         balance;
   guint          controls;          /* controls the meter acted on */
   guint          reads;
+  gboolean       has_clock;         /* reports meter_time: station clock + offset */
+  gint64         clock_offset;      /* seconds */
+  gboolean       refuse_time;       /* answers a clock write with "wrong password" */
+  gboolean       ignore_time;       /* acknowledges a clock write, keeps its clock */
+  guint          time_writes;
+  gint64         time_written;      /* the last time a clock write carried */
 } TestMeter;
 
 #define TEST_TYPE_GATEWAY (test_gateway_get_type ())
@@ -35,6 +42,7 @@ struct _TestGateway
   GMutex      lock;
   GHashTable *meters;       /* address → TestMeter */
   GHashTable *dead_links;   /* link → link */
+  const gint64 *station;    /* the fixture's clock, which the meters' clocks follow */
 };
 
 static void test_gateway_iface_init (VpMeterGatewayInterface *iface);
@@ -77,6 +85,8 @@ test_gateway_read (VpMeterGateway       *gateway,
   if (meter != NULL)
     {
       meter->reads++;
+      if (meter->has_clock)
+        out->meter_time = *self->station + meter->clock_offset;
       out->total = meter->total;
       out->supply = meter->supply;
       out->has_balance = meter->has_balance;
@@ -136,12 +146,48 @@ test_gateway_read_supply (VpMeterGateway       *gateway,
   return TRUE;
 }
 
+/* Water meters answer as the devices gateway does: no remote clock. */
+static gboolean
+test_gateway_write_time (VpMeterGateway       *gateway,
+                         const VpMeterTarget  *target,
+                         gint64                unix_seconds,
+                         GCancellable         *cancellable,
+                         GError              **error)
+{
+  TestGateway *self = TEST_GATEWAY (gateway);
+  TestMeter *meter;
+  gboolean ok = FALSE;
+
+  if (target->kind == VP_METER_KIND_WATER)
+    {
+      g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_UNSUPPORTED,
+                   "water meter %s cannot have its clock set remotely", target->address);
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  meter = gateway_meter (self, target, error);
+  if (meter != NULL && meter->refuse_time)
+    g_set_error (error, VP_GATEWAY_ERROR, VP_GATEWAY_ERROR_REFUSED,
+                 "meter %s refused: wrong password", target->address);
+  else if (meter != NULL)
+    {
+      meter->time_writes++;
+      meter->time_written = unix_seconds;
+      if (!meter->ignore_time)
+        meter->clock_offset = unix_seconds - *self->station;
+      ok = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 static void
 test_gateway_iface_init (VpMeterGatewayInterface *iface)
 {
   iface->read = test_gateway_read;
   iface->control = test_gateway_control;
   iface->read_supply = test_gateway_read_supply;
+  iface->write_time = test_gateway_write_time;
 }
 
 static void
@@ -213,6 +259,7 @@ fixture_setup (Fixture       *f,
                                       &flat, NULL, &error));
   g_assert_no_error (error);
   f->gateway = g_object_new (TEST_TYPE_GATEWAY, NULL);
+  f->gateway->station = &f->now;
   f->engine = vp_engine_new (f->c.db, VP_METER_GATEWAY (f->gateway));
   f->now = MONDAY_10AM;
   vp_engine_set_clock (f->engine, fixture_clock, f);
@@ -277,18 +324,35 @@ meter (Fixture    *f,
   return g_hash_table_lookup (f->gateway->meters, address);
 }
 
+/* A full cycle, or with @readings FALSE only the pending commands, at the clock. */
+static void
+engine_pass (Fixture       *f,
+             gboolean       readings,
+             VpCycleReport *report)
+{
+  g_autoptr(GError) error = NULL;
+
+  vp_cycle_report_clear (report);
+  g_assert_true (readings ? vp_engine_run_cycle (f->engine, report, NULL, &error)
+                          : vp_engine_send_commands (f->engine, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->errors, ==, 0);
+}
+
 /* Runs one cycle an hour after the last one. */
 static void
 cycle (Fixture       *f,
        VpCycleReport *report)
 {
-  g_autoptr(GError) error = NULL;
-
   f->now += 3600;
-  vp_cycle_report_clear (report);
-  g_assert_true (vp_engine_run_cycle (f->engine, report, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (report->errors, ==, 0);
+  engine_pass (f, TRUE, report);
+}
+
+static void
+send_commands (Fixture       *f,
+               VpCycleReport *report)
+{
+  engine_pass (f, FALSE, report);
 }
 
 static gint64
@@ -980,6 +1044,317 @@ test_engine_reconcile (Fixture       *f,
   vp_cycle_report_clear (&report);
 }
 
+
+/* ───────────── set-time ───────────── */
+
+static void
+control_ok (Fixture    *f,
+            const char *number,
+            const char *action,
+            guint       expect_queued)
+{
+  g_autoptr(GError) error = NULL;
+  guint queued = 99;
+
+  g_assert_true (vp_engine_control (f->c.db, f->c.technician, number, action, "clock drift",
+                                    &queued, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (queued, ==, expect_queued);
+}
+
+/* state, attempts and last error of the newest command of @address */
+static gint64
+command_of (Fixture    *f,
+            const char *address,
+            const char *condition)
+{
+  return query (f, "SELECT COUNT(*) FROM commands WHERE id = (SELECT MAX (c.id) FROM commands c "
+                "JOIN meters m ON m.id = c.meter_id WHERE m.address = '%s') AND %s",
+                address, condition);
+}
+
+/* Two meters minutes off get the station's time as it is when the command is sent,
+ * hours after it was queued, and are confirmed by their clocks read back. Set-time and
+ * supply commands for the same meters leave each other alone; a newer set-time
+ * supersedes the older. */
+static void
+test_engine_set_time (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *addresses[] = { "000000000090", "000000000091", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *slow = meter (f, "000000000090");
+  TestMeter *fast = meter (f, "000000000091");
+  VpCycleReport report = { 0 };
+  g_autoptr(GPtrArray) commands = NULL;
+
+  slow->has_clock = fast->has_clock = TRUE;
+  slow->clock_offset = -7 * 60;
+  fast->clock_offset = 3 * 60 + 25;
+
+  control_ok (f, number, "set-time", 2);
+  control_ok (f, number, "trip", 2);
+  control_ok (f, number, "set-time", 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'set-time' "
+                             "AND state = 'superseded'"), ==, 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'trip' "
+                             "AND state = 'queued'"), ==, 2);
+  control_ok (f, number, "close", 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'trip' "
+                             "AND state = 'superseded'"), ==, 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE state = 'queued'"), ==, 4);
+
+  f->now += 5 * 3600;
+  send_commands (f, &report);
+  g_assert_cmpuint (report.commands_sent, ==, 4);
+  g_assert_cmpuint (report.commands_confirmed, ==, 4);
+  g_assert_cmpuint (slow->time_writes, ==, 1);
+  g_assert_cmpuint (fast->time_writes, ==, 1);
+  g_assert_cmpint (slow->time_written, ==, f->now);
+  g_assert_cmpint (fast->time_written, ==, f->now);
+  g_assert_cmpint (slow->clock_offset, ==, 0);
+  g_assert_cmpint (fast->clock_offset, ==, 0);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'set-time' "
+                             "AND state = 'confirmed' AND done_at IS NOT NULL"), ==, 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'meter.control' "
+                             "AND after LIKE '%%\"set-time\"%%'"), ==, 2);
+
+  /* newest first: close, close, set-time, set-time */
+  commands = vp_engine_list_commands (f->c.db, number, 3, NULL);
+  g_assert_cmpuint (commands->len, ==, 3);
+  g_assert_cmpint (((VpCommand *) commands->pdata[1])->action, ==, VP_CONTROL_CLOSE);
+  g_assert_cmpint (((VpCommand *) commands->pdata[2])->action, ==, VP_CONTROL_SET_TIME);
+  g_assert_cmpstr (((VpCommand *) commands->pdata[2])->state, ==, "confirmed");
+  g_assert_cmpstr (vp_control_to_string (VP_CONTROL_SET_TIME), ==, "set-time");
+
+  /* nothing left to send */
+  send_commands (f, &report);
+  g_assert_cmpuint (report.commands_sent, ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
+/* A meter that refuses fails at once with its reason, as does a water meter; one that
+ * acknowledges but keeps its clock is retried with back-off and then fails with what its
+ * clock read. 10 s off after the write is set, 11 s is not. */
+static void
+test_engine_set_time_failures (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *addresses[] = { "000000000092", "000000000093", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *refuses = meter (f, "000000000092");
+  TestMeter *stuck = meter (f, "000000000093");
+  g_autoptr(GError) error = NULL;
+  VpCycleReport report = { 0 };
+  VpMeterSpec water;
+  guint rounds = 0;
+
+  vp_meter_spec_init (&water);
+  water.kind = VP_METER_KIND_WATER;
+  water.protocol = VP_METER_PROTOCOL_CJT188;
+  water.address = "00000000000094";
+  water.link = "tcp://gw1:8899";
+  g_assert_true (vp_account_add_meter (f->c.db, f->c.admin, number, &water, NULL, &error));
+  g_assert_no_error (error);
+  test_gateway_add (f->gateway, "00000000000094");
+  g_assert_true (vp_database_set_setting (f->c.db, "engine.command_attempts", "3", NULL));
+  refuses->refuse_time = TRUE;
+  stuck->has_clock = TRUE;
+  stuck->ignore_time = TRUE;
+  stuck->clock_offset = -600;
+
+  control_ok (f, number, "set-time", 3);
+  send_commands (f, &report);
+  g_assert_cmpuint (report.commands_failed, ==, 2);
+  g_assert_cmpint (command_of (f, "000000000092", "state = 'failed' AND attempts = 1 "
+                               "AND last_error LIKE '%wrong password%'"), ==, 1);
+  g_assert_cmpint (command_of (f, "00000000000094", "state = 'failed' AND attempts = 1 "
+                               "AND last_error LIKE '%cannot have its clock set remotely%'"),
+                   ==, 1);
+  g_assert_cmpint (command_of (f, "000000000093", "state = 'queued' AND attempts = 1 "
+                               "AND last_error LIKE '%still reads%-600 s%'"), ==, 1);
+  g_assert_cmpuint (refuses->time_writes, ==, 0);
+
+  /* backing off: not again at once */
+  send_commands (f, &report);
+  g_assert_cmpuint (report.commands_sent, ==, 0);
+  while (command_of (f, "000000000093", "state = 'queued'") == 1)
+    {
+      g_assert_cmpuint (++rounds, <, 10);
+      f->now += 3600;
+      send_commands (f, &report);
+    }
+  g_assert_cmpint (command_of (f, "000000000093", "state = 'failed' AND attempts = 3 "
+                               "AND last_error LIKE '%still reads%'"), ==, 1);
+  g_assert_cmpuint (stuck->time_writes, ==, 3);
+
+  /* the tolerance: 10 s off is set, 11 s is not */
+  stuck->clock_offset = 10;
+  control_ok (f, number, "set-time", 3);
+  send_commands (f, &report);
+  g_assert_cmpint (command_of (f, "000000000093", "state = 'confirmed'"), ==, 1);
+  stuck->clock_offset = -11;
+  control_ok (f, number, "set-time", 3);
+  send_commands (f, &report);
+  g_assert_cmpint (command_of (f, "000000000093", "state = 'queued' AND attempts = 1"), ==, 1);
+  vp_cycle_report_clear (&report);
+}
+
+
+/* Every row of @table, each column as text, in id order. */
+static char *
+dump_table (VpDatabase *db,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY id", table);
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  vp_database_lock (db);
+  g_assert_cmpint (sqlite3_prepare_v2 (vp_database_get_handle (db), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int k = 0; k < sqlite3_column_count (stmt); k++)
+        g_string_append_printf (out, "%s|", sqlite3_column_type (stmt, k) == SQLITE_NULL
+                                ? "NULL" : (const char *) sqlite3_column_text (stmt, k));
+      g_string_append_c (out, '\n');
+    }
+  sqlite3_finalize (stmt);
+  vp_database_unlock (db);
+  return g_string_free (out, FALSE);
+}
+
+static int
+exec_rc (VpDatabase *db,
+         const char *sql)
+{
+  int rc;
+
+  vp_database_lock (db);
+  rc = sqlite3_exec (vp_database_get_handle (db), sql, NULL, NULL, NULL);
+  vp_database_unlock (db);
+  return rc & 0xff;
+}
+
+#define SET_TIME_COMMAND \
+  "INSERT INTO commands (meter_id, account_id, action, origin, reason, next_attempt, " \
+  "expires_at, created_at) SELECT id, account_id, 'set-time', 'manual', 'x', 0, 1, 'now' " \
+  "FROM meters LIMIT 1"
+#define SET_TIME_BATCH \
+  "INSERT INTO batches (name, action, selection, state, run_at, created_by, created_at) " \
+  "VALUES ('clocks', 'set-time', 'all', 'pending', 0, 1, 'now')"
+
+/* A file at schema 10 with commands and batches (one repeating, so batches refer to
+ * batches) is upgraded by 0011: every row survives as it was, the tables and indexes
+ * are those of a new file, foreign keys still hold, and 'set-time' is accepted where
+ * schema 10 refused it. */
+static void
+test_engine_set_time_migration (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *addresses[] = { "000000000095", "000000000096", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  g_autofree char *path = g_build_filename (f->c.dir, "old.db", NULL);
+  g_autofree char *src = g_build_filename (f->c.dir, "vendpoint.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) old = vp_database_open_at_version (path, 10, &error);
+  const char *tables[] = { "commands", "batches", "batch_items" };
+  const char *schema_sql = "SELECT group_concat (type || ' ' || name || ': ' || sql, '\n') "
+                           "FROM (SELECT * FROM sqlite_master WHERE tbl_name IN "
+                           "('commands', 'batches', 'batch_items') ORDER BY name)";
+  const char *accounts[] = { number, NULL };
+  VpBatchSpec spec = { .name = "停电", .action = VP_BATCH_TRIP, .reason = "检修",
+                       .repeat = VP_BATCH_REPEAT_DAILY };
+  VpBatchSelection sel = { .accounts = accounts };
+  VpCycleReport report = { 0 };
+  gint64 id;
+
+  g_assert_no_error (error);
+  control_ok (f, number, "keep-power", 2);
+  send_commands (f, &report);
+  control_ok (f, number, "alarm", 2);
+  g_assert_true (vp_batch_create (f->c.db, f->c.admin, &spec, &sel, &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_batch_run (f->c.db, f->c.admin, id, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM batches WHERE next_id IS NOT NULL"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(DISTINCT state) FROM commands"), ==, 2);
+
+  /* schema 10 knows no set-time */
+  g_assert_cmpint (exec_rc (old, SET_TIME_BATCH), ==, SQLITE_CONSTRAINT);
+  vp_database_lock (old);
+  {
+    sqlite3 *handle = vp_database_get_handle (old);
+    sqlite3_stmt *stmt;
+
+    g_assert_cmpint (sqlite3_exec (handle, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (handle, "ATTACH ?1 AS src", -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, src, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_exec (handle,
+                                   "INSERT INTO customers SELECT * FROM src.customers;"
+                                   "INSERT INTO accounts SELECT * FROM src.accounts;"
+                                   "INSERT INTO meters SELECT * FROM src.meters;"
+                                   "INSERT INTO commands SELECT * FROM src.commands;"
+                                   "INSERT INTO batches SELECT * FROM src.batches;"
+                                   "INSERT INTO batch_items SELECT * FROM src.batch_items;"
+                                   "DETACH src", NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  vp_database_unlock (old);
+  g_assert_cmpint (exec_rc (old, SET_TIME_COMMAND), ==, SQLITE_CONSTRAINT);
+  g_clear_pointer (&old, vp_database_unref);
+
+  old = vp_database_open (path, &error);
+  g_assert_no_error (error);
+  {
+    VpTestCounter migrated = { .db = old };
+
+    g_assert_cmpint (vp_test_counter_query (&migrated, "PRAGMA user_version"), ==,
+                     vp_database_schema_version ());
+  }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *before = dump_table (f->c.db, tables[t]);
+      g_autofree char *after = dump_table (old, tables[t]);
+
+      g_assert_cmpstr (after, ==, before);
+    }
+  /* the same tables, indexes and constraints as a file created at this version */
+  {
+    sqlite3_stmt *stmt;
+    char *texts[2] = { NULL, NULL };
+    VpDatabase *dbs[2] = { f->c.db, old };
+
+    for (int k = 0; k < 2; k++)
+      {
+        vp_database_lock (dbs[k]);
+        g_assert_cmpint (sqlite3_prepare_v2 (vp_database_get_handle (dbs[k]), schema_sql, -1,
+                                             &stmt, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        texts[k] = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        sqlite3_finalize (stmt);
+        vp_database_unlock (dbs[k]);
+      }
+    g_assert_nonnull (strstr (texts[0], "index commands_one_supply"));
+    g_assert_nonnull (strstr (texts[0], "index batches_due"));
+    g_assert_cmpstr (texts[1], ==, texts[0]);
+    g_free (texts[0]);
+    g_free (texts[1]);
+  }
+  /* foreign keys are enforced again and still point at the rebuilt tables */
+  g_assert_cmpint (exec_rc (old, "INSERT INTO batch_items (batch_id, account_id) "
+                                 "SELECT 9999, id FROM accounts LIMIT 1"), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (exec_rc (old, "UPDATE batches SET next_id = 9999"), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (exec_rc (old, "UPDATE commands SET meter_id = 9999"), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (exec_rc (old, SET_TIME_COMMAND), ==, SQLITE_OK);
+  g_assert_cmpint (exec_rc (old, SET_TIME_BATCH), ==, SQLITE_OK);
+  /* one pending set-time per meter */
+  g_assert_cmpint (exec_rc (old, SET_TIME_COMMAND), ==, SQLITE_CONSTRAINT);
+  vp_cycle_report_clear (&report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1002,6 +1377,9 @@ main (int   argc,
   ADD ("/vp/engine/reconcile", test_engine_reconcile);
   ADD ("/vp/engine/tou-stored", test_engine_tou_stored);
   ADD ("/vp/engine/tou-backfill", test_engine_tou_backfill);
+  ADD ("/vp/engine/set-time", test_engine_set_time);
+  ADD ("/vp/engine/set-time-failures", test_engine_set_time_failures);
+  ADD ("/vp/engine/set-time-migration", test_engine_set_time_migration);
 #undef ADD
 
   return g_test_run ();
