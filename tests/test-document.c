@@ -45,7 +45,7 @@ test_document_metrics_match_libharu (void)
   };
   g_autoptr(VpDocument) doc = new_document ();
   HPDF_Doc pdf = HPDF_New (on_hpdf_error, NULL);
-  HPDF_Font font;
+  HPDF_Font font, ascii;
   const char *name;
 
   HPDF_UseUTFEncodings (pdf);
@@ -61,6 +61,16 @@ test_document_metrics_match_libharu (void)
       g_test_message ("%s: ours %.3f pt, libharu %.3f pt", samples[i], ours, tw.width / 100.0);
       g_assert_cmpfloat_with_epsilon (ours, tw.width * 10 / 1000.0, 1e-9);
       g_assert_cmpfloat (ours, >, 0);
+    }
+  /* ASCII text goes through a WinAnsi font of the same file: same widths */
+  ascii = HPDF_GetFont (pdf, name, "WinAnsiEncoding");
+  for (guint c = 0x20; c <= 0x7E; c++)
+    {
+      char text[] = { (char) c, 'A', '0', '\0' };
+      HPDF_TextWidth tw = HPDF_Font_TextWidth (ascii, (const HPDF_BYTE *) text, 3);
+
+      g_assert_cmpfloat_with_epsilon (vp_document_text_width (doc, text, 10),
+                                      tw.width * 10 / 1000.0, 1e-9);
     }
   HPDF_Free (pdf);
 }
