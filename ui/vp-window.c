@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vp-accounts-page.h"
+#include "vp-batches-page.h"
 #include "vp-counter-page.h"
 #include "vp-handover-dialog.h"
 #include "vp-login-dialog.h"
@@ -40,6 +41,7 @@ struct _VpWindow
   GtkWidget            *rooms_page;
   GtkWidget            *shift_page;
   GtkWidget            *reports_page;
+  GtkWidget            *batches_page;
   GtkWidget            *meters_page;
   GtkWidget            *settings_page;
 };
@@ -136,6 +138,8 @@ vp_window_update_pages (VpWindow *self)
                               vp_context_can (self->context, VP_PERM_SHIFT));
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->reports_page),
                               vp_context_can (self->context, VP_PERM_REPORTS));
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->batches_page),
+                              vp_context_can (self->context, VP_PERM_BATCH));
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->meters_page),
                               vp_context_can (self->context, VP_PERM_METER_COMMISSION));
   gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, self->settings_page),
@@ -442,6 +446,8 @@ vp_window_constructed (GObject *object)
   gtk_stack_add_titled (self->stack, self->shift_page, "shift", _("Shift"));
   self->reports_page = vp_reports_page_new (self->context);
   gtk_stack_add_titled (self->stack, self->reports_page, "reports", _("Reports"));
+  self->batches_page = vp_batches_page_new (self->context);
+  gtk_stack_add_titled (self->stack, self->batches_page, "batches", _("Batches"));
   self->meters_page = vp_meters_page_new (self->context);
   gtk_stack_add_titled (self->stack, self->meters_page, "meters", _("Meters"));
   self->settings_page = vp_settings_page_new (self->context);
