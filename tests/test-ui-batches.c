@@ -627,6 +627,61 @@ test_roles (VpUiFixture   *fixture,
   g_assert_false (vp_batches_page_choose (page, "action", "no-such-action"));
 }
 
+/* The page with two batches, one run with a failure, and the New batch form open. */
+static void
+test_screenshots (gconstpointer data)
+{
+  const char *lang = data;
+  VpUiFixture fixture = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) admin = NULL;
+  VpBatchSpec subsidy = { .name = "十一月补贴", .action = VP_BATCH_SUBSIDY, .amount = 2000,
+                          .reason = "冬季补贴" };
+  VpBatchSpec alarms = { .name = "提高报警线", .action = VP_BATCH_ALARMS, .alarm1 = 8000,
+                         .alarm2 = 3000, .trip = 0, .repeat = VP_BATCH_REPEAT_MONTHLY };
+  VpBatchSelection building = { .building = "3" };
+  VpBatchesPage *page;
+  GtkWidget *window;
+  gint64 id;
+
+  if (!vp_ui_test_in_language (lang))
+    return;
+
+  vp_ui_fixture_setup (&fixture, NULL);
+  open_building (&fixture);
+  admin = vp_session_login (fixture.db, "admin", VP_CONTEXT_DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  alarms.run_at = g_get_real_time () / G_USEC_PER_SEC + 86400;
+  g_assert_true (vp_batch_create (fixture.db, admin, &alarms, &building, NULL, &error));
+  g_assert_true (vp_batch_create (fixture.db, admin, &subsidy, &building, &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_account_close (fixture.db, admin, fixture.li_lei, VP_PAYMENT_CASH, 0, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_batch_run (fixture.db, admin, id, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  vp_ui_test_login (&fixture, "admin", VP_CONTEXT_DEMO_PASSWORD);
+  window = gtk_window_new ();
+  page = VP_BATCHES_PAGE (vp_batches_page_new (fixture.context));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
+  gtk_window_set_title (GTK_WINDOW (window), "Batches");
+  gtk_window_present (GTK_WINDOW (window));
+  vp_ui_test_wait (page_idle, page, "the batch list");
+  g_assert_true (vp_batches_page_select (page, id));
+  vp_ui_test_wait (page_idle, page, "the items");
+  g_assert_nonnull (vp_batches_page_get_shown (page));
+  open_form (page);
+  g_assert_true (vp_batches_page_choose (page, "action", "subsidy"));
+  g_assert_true (vp_batches_page_choose (page, "building", "3"));
+  type (page, "name", "十二月补贴");
+  type (page, "amount", "20.00");
+  vp_ui_test_save_png (window, lang, "batches");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vp_ui_fixture_teardown (&fixture, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,5 +700,7 @@ main (int   argc,
               test_due_after_cycle, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/batches/roles", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_roles, vp_ui_fixture_teardown);
+  g_test_add_data_func ("/vp/ui/batches/screenshots/en", "en", test_screenshots);
+  g_test_add_data_func ("/vp/ui/batches/screenshots/zh_CN", "zh_CN", test_screenshots);
   return g_test_run ();
 }

@@ -181,7 +181,8 @@ cells_new (const Column *columns,
   gtk_widget_set_margin_bottom (box, 3);
   for (guint i = 0; i < n_columns; i++)
     {
-      GtkWidget *label = gtk_label_new (header ? _(columns[i].title) : NULL);
+      const char *title = g_dpgettext2 (GETTEXT_PACKAGE, "batch column", columns[i].title);
+      GtkWidget *label = gtk_label_new (header ? title : NULL);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -225,20 +226,20 @@ cells_dup_text (GtkWidget *box)
 }
 
 static const Column batch_columns[] = {
-  { N_("Name"), -1 },
-  { N_("Action"), 16 },
-  { N_("State"), 9 },
-  { N_("Progress"), 14 },
-  { N_("Runs"), 16 },
-  { N_("Repeat"), 8 },
-  { N_("Created"), 16 },
+  { NC_("batch column", "Name"), -1 },
+  { NC_("batch column", "Action"), 20 },
+  { NC_("batch column", "State"), 9 },
+  { NC_("batch column", "Progress"), 14 },
+  { NC_("batch column", "Runs at"), 16 },
+  { NC_("batch column", "Repeat"), 8 },
+  { NC_("batch column", "Created"), 16 },
 };
 
 static const Column item_columns[] = {
-  { N_("Account"), 14 },
-  { N_("State"), 9 },
-  { N_("Attempts"), 8 },
-  { N_("Result"), -1 },
+  { NC_("batch column", "Account"), 14 },
+  { NC_("batch column", "State"), 9 },
+  { NC_("batch column", "Attempts"), 8 },
+  { NC_("batch column", "Result"), -1 },
 };
 
 /* Puts @n_rows rows of @columns into @list, reusing the rows already there; @fill
