@@ -774,6 +774,8 @@ vpctl_group_alarm (VpctlContext *ctx,
   return vpctl_run_command (ctx, commands, G_N_ELEMENTS (commands), argc, argv);
 }
 
+#define CONTROL_USAGE "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear|set-time"
+
 int
 vpctl_group_control (VpctlContext *ctx,
                      int           argc,
@@ -795,10 +797,11 @@ vpctl_group_control (VpctlContext *ctx,
   guint queued = 0;
 
   argv = args;
-  if (!vpctl_parse_options (ctx, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear",
-                            _("Switch an account's meters remotely"), entries, &argc, &argv))
+  if (!vpctl_parse_options (ctx, CONTROL_USAGE,
+                            _("Switch an account's meters or set their clocks remotely"),
+                            entries, &argc, &argv))
     return VPCTL_EXIT_USAGE;
-  if (!vpctl_want_args (ctx, argc, 2, "ACCOUNT trip|close|keep-power|keep-power-clear|alarm|alarm-clear"))
+  if (!vpctl_want_args (ctx, argc, 2, CONTROL_USAGE))
     return VPCTL_EXIT_USAGE;
   if (reason == NULL)
     return vpctl_usage_error (ctx, _("--reason is required"));

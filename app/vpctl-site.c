@@ -818,13 +818,13 @@ batch_create (VpctlContext *ctx,
   g_auto(GStrv) accounts = NULL;
   int floor = 0;
   GOptionEntry entries[] = {
-    { "action", 0, 0, G_OPTION_ARG_STRING, &action, N_("tariff, alarms, trip, close, keep-power, keep-power-clear or subsidy"), "A" },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &action, N_("tariff, alarms, trip, close, keep-power, keep-power-clear, subsidy or set-time"), "A" },
     { "tariff", 0, 0, G_OPTION_ARG_STRING, &tariff, N_("tariff: the tariff to set"), "NAME" },
     { "alarm1", 0, 0, G_OPTION_ARG_STRING, &a1, N_("alarms: alarm 1 (yuan)"), "X" },
     { "alarm2", 0, 0, G_OPTION_ARG_STRING, &a2, N_("alarms: alarm 2 (yuan)"), "X" },
     { "trip", 0, 0, G_OPTION_ARG_STRING, &trip, N_("alarms: trip level (yuan, may be negative)"), "X" },
     { "amount", 0, 0, G_OPTION_ARG_STRING, &amount, N_("subsidy: yuan per account"), "X" },
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Reason (control and subsidy)"), "TEXT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Reason (control, set-time and subsidy)"), "TEXT" },
     { "building", 0, 0, G_OPTION_ARG_STRING, &building, N_("Select accounts in this building"), "B" },
     { "floor", 0, 0, G_OPTION_ARG_INT, &floor, N_("… on this floor"), "N" },
     { "select-tariff", 0, 0, G_OPTION_ARG_STRING, &select_tariff, N_("… on this tariff"), "NAME" },
@@ -847,7 +847,7 @@ batch_create (VpctlContext *ctx,
     return vpctl_usage_error (ctx, _("Give the batch a name"));
   if (action == NULL || !vp_batch_action_from_string (action, &spec.action))
     return vpctl_usage_error (ctx, _("--action is required: tariff, alarms, trip, close, "
-                                     "keep-power, keep-power-clear or subsidy"));
+                                     "keep-power, keep-power-clear, subsidy or set-time"));
   if (repeat != NULL && !vp_batch_repeat_from_string (repeat, &spec.repeat))
     return vpctl_usage_error (ctx, _("Unknown repeat “%s”: none, daily or monthly"), repeat);
   if (spec.action == VP_BATCH_ALARMS && (a1 == NULL || a2 == NULL || trip == NULL))

@@ -16,7 +16,7 @@
 #include "vp-money.h"
 
 static const char * const action_names[] = {
-  "tariff", "alarms", "trip", "close", "keep-power", "keep-power-clear", "subsidy"
+  "tariff", "alarms", "trip", "close", "keep-power", "keep-power-clear", "subsidy", "set-time"
 };
 static const char * const repeat_names[] = { "none", "daily", "monthly" };
 
@@ -63,6 +63,8 @@ vp_batch_action_label (VpBatchAction action)
       return _("Clear keep-power");
     case VP_BATCH_SUBSIDY:
       return _("Subsidy");
+    case VP_BATCH_SET_TIME:
+      return _("Set meter time");
     case VP_BATCH_N_ACTIONS:
     default:
       break;
@@ -177,6 +179,7 @@ action_permission (VpBatchAction action)
     case VP_BATCH_CLOSE:
     case VP_BATCH_KEEP_POWER:
     case VP_BATCH_KEEP_POWER_CLEAR:
+    case VP_BATCH_SET_TIME:
     default:
       return VP_PERM_METER_CONTROL;
     }
@@ -521,7 +524,13 @@ perform_locked (VpDatabase    *db,
     if (!vp_engine_control (db, actor, number, vp_batch_action_to_string (action), reason,
                             &queued, error))
       return FALSE;
-    *out_result = g_strdup_printf (_("%u commands queued"), queued);
+    if (action == VP_BATCH_SET_TIME)
+      *out_result = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "clock to be set on %u meter",
+                                                  "clock to be set on %u meters", queued),
+                                     queued);
+    else
+      *out_result = g_strdup_printf (_("%u commands queued"), queued);
     return TRUE;
   }
 }

@@ -2,9 +2,10 @@
  *
  * Contract:
  * - A batch is an action (set tariff, set alarm thresholds, trip / close / keep-power
- *   through the engine's command queue, or a subsidy) over accounts chosen by
- *   building, floor, tariff, state or a list, fixed when the batch is created: one item
- *   per account. The batch and every item's state are rows in the database.
+ *   or set meter time through the engine's command queue, or a subsidy) over accounts
+ *   chosen by building, floor, tariff, state or a list, fixed when the batch is
+ *   created: one item per account. The batch and every item's state are rows in the
+ *   database.
  * - Running a batch does its pending items one at a time, each in ONE transaction that
  *   first re-reads the batch and the item (BEGIN IMMEDIATE), then performs the action
  *   and records the item done or failed with the reason. So a run that stops anywhere
@@ -39,6 +40,7 @@ typedef enum
   VP_BATCH_KEEP_POWER,
   VP_BATCH_KEEP_POWER_CLEAR,
   VP_BATCH_SUBSIDY,
+  VP_BATCH_SET_TIME,              /* a set-time command for each of the account's meters */
   VP_BATCH_N_ACTIONS
 } VpBatchAction;
 

@@ -384,6 +384,67 @@ test_errors (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT COUNT(*) FROM batches"), ==, 0);
 }
 
+/* Set meter time over a building: one set-time command per meter (an account may have
+ * several), each item saying how many clocks it will set; the reason and the meter
+ * control permission are required like the other controls. */
+static void
+test_set_time (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) numbers = open_accounts (f, 4);
+  g_autofree char *other = open_in (f, "9-101", "000000008888");
+  g_autoptr(VpBatch) batch = NULL;
+  VpBatchSpec spec = { .name = "校时", .action = VP_BATCH_SET_TIME };
+  VpBatchSelection sel = { .building = "8" };
+  VpBatchAction action;
+  VpMeterSpec second;
+  gint64 id;
+  guint done;
+
+  g_assert_cmpstr (vp_batch_action_to_string (VP_BATCH_SET_TIME), ==, "set-time");
+  g_assert_true (vp_batch_action_from_string ("set-time", &action));
+  g_assert_cmpint (action, ==, VP_BATCH_SET_TIME);
+  g_assert_cmpstr (vp_batch_action_label (VP_BATCH_SET_TIME), ==, "Set meter time");
+
+  vp_meter_spec_init (&second);
+  second.address = "000000007100";
+  second.link = "tcp://127.0.0.1:1";
+  g_assert_true (vp_account_add_meter (f->db, f->admin, numbers[1], &second, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (vp_batch_create (f->db, f->supervisor, &spec, &sel, &id, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  spec.reason = "表时钟偏差";
+  g_assert_false (vp_batch_create (f->db, f->cashier, &spec, &sel, &id, &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  g_assert_true (vp_batch_create (f->db, f->admin, &spec, &sel, &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_batch_run (f->db, f->admin, id, 0, NULL, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (done, ==, 4);
+  g_assert_cmpint (count (f, "SELECT COUNT(*) FROM commands WHERE action = 'set-time' "
+                          "AND state = 'queued' AND origin = 'manual' "
+                          "AND reason LIKE '表时钟偏差%%'"), ==, 5);
+  g_assert_cmpint (count (f, "SELECT COUNT(DISTINCT meter_id) FROM commands"), ==, 5);
+  g_assert_cmpint (count (f, "SELECT COUNT(*) FROM commands c JOIN meters m "
+                          "ON m.id = c.meter_id WHERE m.address = '000000008888'"), ==, 0);
+  batch = vp_batch_get (f->db, f->admin, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (batch->state, ==, "done");
+  g_assert_cmpint (batch->action, ==, VP_BATCH_SET_TIME);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      const VpBatchItem *item = g_ptr_array_index (batch->items, i);
+
+      g_assert_cmpstr (item->result, ==, g_str_equal (item->account, numbers[1])
+                       ? "clock to be set on 2 meters" : "clock to be set on 1 meter");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,6 +461,8 @@ main (int   argc,
               test_retry_and_cancel, vp_test_counter_teardown);
   g_test_add ("/vp/batch/schedule-repeat", Fixture, NULL, vp_test_counter_setup,
               test_schedule_repeat, vp_test_counter_teardown);
+  g_test_add ("/vp/batch/set-time", Fixture, NULL, vp_test_counter_setup, test_set_time,
+              vp_test_counter_teardown);
   g_test_add ("/vp/batch/errors", Fixture, NULL, vp_test_counter_setup, test_errors,
               vp_test_counter_teardown);
   return g_test_run ();

@@ -329,6 +329,21 @@ test_batch (Fixture       *f,
   g_assert_cmpint (r.status, ==, 1);
   vp_test_vpctl (f->db, &r, ENV (BOSS), "batch", "create", "x", "--action", "reboot", NULL);
   g_assert_cmpint (r.status, ==, 2);
+
+  /* set meter time: a reason is required; an account without meters sets no clock */
+  vp_test_vpctl (f->db, &r, ENV (BOSS), "batch", "create", "校时", "--action", "set-time",
+                 "--account", f->accounts[0], NULL);
+  assert_fails (&r, 1, "Give a reason");
+  vp_test_vpctl (f->db, &r, ENV (BOSS), "batch", "create", "校时", "--action", "set-time",
+                 "--reason", "时钟偏差", "--account", f->accounts[0], NULL);
+  g_assert_cmpstr (str (&r, "action"), ==, "set-time");
+  g_free (id);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, num (&r, "id"));
+  vp_test_vpctl (f->db, &r, ENV (BOSS), "batch", "run", id, NULL);
+  g_assert_cmpstr (str (&r, "state"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (obj (&r), "items"), 0),
+                     "result"), ==, "clock to be set on 0 meters");
 }
 
 int
