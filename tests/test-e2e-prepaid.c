@@ -576,6 +576,89 @@ test_e2e_vpctl_topup_closes (Fixture       *f,
   vp_cycle_report_clear (&report);
 }
 
+static gint64
+wall_clock (gpointer user_data)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* How far the simulated meter's clock is from the wall clock, seconds. */
+static gint64
+clock_skew (Fixture    *f,
+            const char *address)
+{
+  return sim_state (f->tcp_bus, address).clock - g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Puts the simulated meter's clock @seconds off the wall clock. */
+static void
+skew_clock (Fixture    *f,
+            const char *address,
+            int         seconds)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) off = g_date_time_add_seconds (now, seconds);
+  g_autofree char *text = g_date_time_format (off, "%Y-%m-%dT%H:%M:%S");
+
+  set_register (f->tcp_bus, address, "clock", text);
+  g_assert_cmpint (ABS (clock_skew (f, address) - seconds), <=, 2);
+}
+
+/* A meter whose clock is 7 minutes slow gets the station's time over the loopback
+ * gateway and its clock, read back, is right; `vpctl control … set-time` does the same
+ * for one 5 minutes fast. A water meter fails with the reason a technician reads, and a
+ * meter whose password changed refuses: failed at once, its clock untouched. */
+static void
+test_e2e_set_time (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VpEngine) engine = engine_new (f);
+  VpCycleReport report = { 0 };
+
+  vp_engine_set_clock (engine, wall_clock, NULL);
+  skew_clock (f, METER_A, -7 * 60);
+  control (f, f->a, "set-time");
+  control (f, f->b, "set-time");
+  send_commands (f, engine, &report);
+  g_assert_cmpuint (report.commands_confirmed, ==, 1);
+  g_assert_cmpuint (report.commands_failed, ==, 1);
+  g_assert_cmpint (ABS (clock_skew (f, METER_A)), <=, 2);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'set-time' "
+                             "AND state = 'confirmed' AND attempts = 1"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands c JOIN meters m ON m.id = c.meter_id "
+                             "WHERE m.address = '" WATER_B "' AND c.state = 'failed' "
+                             "AND c.last_error LIKE '%" WATER_B " cannot have its clock set "
+                             "remotely%'"), ==, 1);
+
+  if (g_getenv ("VPCTL") != NULL)
+    {
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      skew_clock (f, METER_A, 5 * 60);
+      proc = spawn_vpctl (f, "--operator", "tech", "--json", "control", f->a, "set-time",
+                          "--reason", "时钟快了", NULL);
+      g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+      g_assert_nonnull (strstr (out, "\"confirmed\":1"));
+      g_assert_cmpint (ABS (clock_skew (f, METER_A)), <=, 2);
+    }
+
+  skew_clock (f, METER_A, -7 * 60);
+  set_register (f->tcp_bus, METER_A, "password", "02:123456");
+  control (f, f->a, "set-time");
+  send_commands (f, engine, &report);
+  g_assert_cmpuint (report.commands_failed, ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM commands WHERE action = 'set-time' "
+                             "AND state = 'failed' AND attempts = 1 "
+                             "AND last_error LIKE '%password%'"), ==, 1);
+  g_assert_cmpint (clock_skew (f, METER_A), <, -400);
+  vp_cycle_report_clear (&report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +675,8 @@ main (int   argc,
   g_test_add ("/vp/e2e-prepaid/vpctl", Fixture, NULL, fixture_setup, test_e2e_vpctl,
               fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/service", Fixture, NULL, fixture_setup, test_e2e_service,
+              fixture_teardown);
+  g_test_add ("/vp/e2e-prepaid/set-time", Fixture, NULL, fixture_setup, test_e2e_set_time,
               fixture_teardown);
   g_test_add ("/vp/e2e-prepaid/killed-sender", Fixture, NULL, fixture_setup,
               test_e2e_killed_sender, fixture_teardown);
