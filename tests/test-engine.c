@@ -215,6 +215,35 @@ test_gateway_init (TestGateway *self)
   self->dead_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
+/* The same meters behind a gateway that cannot set clocks (no write_time), as the
+ * gateways written before set-time existed. */
+#define BARE_TYPE_GATEWAY (bare_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (BareGateway, bare_gateway, BARE, GATEWAY, TestGateway)
+
+struct _BareGateway
+{
+  TestGateway parent_instance;
+};
+
+static void
+bare_gateway_iface_init (VpMeterGatewayInterface *iface)
+{
+  iface->write_time = NULL;     /* the rest is copied from TestGateway's */
+}
+
+G_DEFINE_TYPE_WITH_CODE (BareGateway, bare_gateway, TEST_TYPE_GATEWAY,
+                         G_IMPLEMENT_INTERFACE (VP_TYPE_METER_GATEWAY, bare_gateway_iface_init))
+
+static void
+bare_gateway_class_init (BareGatewayClass *klass)
+{
+}
+
+static void
+bare_gateway_init (BareGateway *self)
+{
+}
+
 static TestMeter *
 test_gateway_add (TestGateway *self,
                   const char  *address)
@@ -258,7 +287,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (vp_tariff_store_add (f->c.db, f->c.admin, "flat", VP_UTILITY_ELECTRICITY,
                                       &flat, NULL, &error));
   g_assert_no_error (error);
-  f->gateway = g_object_new (TEST_TYPE_GATEWAY, NULL);
+  f->gateway = g_object_new (data != NULL ? BARE_TYPE_GATEWAY : TEST_TYPE_GATEWAY, NULL);
   f->gateway->station = &f->now;
   f->engine = vp_engine_new (f->c.db, VP_METER_GATEWAY (f->gateway));
   f->now = MONDAY_10AM;
@@ -1201,6 +1230,28 @@ test_engine_set_time_failures (Fixture       *f,
 }
 
 
+/* Behind a gateway that has no write_time the command fails at once as UNSUPPORTED,
+ * with the meter named; the meter is not touched. */
+static void
+test_engine_set_time_no_gateway_support (Fixture       *f,
+                                         gconstpointer  data)
+{
+  const char *addresses[] = { "000000000097", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  VpCycleReport report = { 0 };
+
+  g_assert_true (BARE_IS_GATEWAY (f->gateway));
+  control_ok (f, number, "set-time", 1);
+  send_commands (f, &report);
+  g_assert_cmpuint (report.commands_failed, ==, 1);
+  g_assert_cmpuint (report.commands_sent, ==, 0);
+  g_assert_cmpint (command_of (f, "000000000097", "state = 'failed' AND attempts = 1 AND "
+                               "last_error = 'Meter 000000000097 cannot have its clock set "
+                               "through this gateway'"), ==, 1);
+  g_assert_cmpuint (meter (f, "000000000097")->time_writes, ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
 /* Every row of @table, each column as text, in id order. */
 static char *
 dump_table (VpDatabase *db,
@@ -1381,6 +1432,8 @@ main (int   argc,
   ADD ("/vp/engine/set-time-failures", test_engine_set_time_failures);
   ADD ("/vp/engine/set-time-migration", test_engine_set_time_migration);
 #undef ADD
+  g_test_add ("/vp/engine/set-time-no-gateway-support", Fixture, "bare", fixture_setup,
+              test_engine_set_time_no_gateway_support, fixture_teardown);
 
   return g_test_run ();
 }
