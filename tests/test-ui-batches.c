@@ -288,7 +288,7 @@ test_subsidy (VpUiFixture   *fixture,
   g_assert_true (g_str_has_prefix (vp_batches_page_get_message (page), "Stopped"));
   g_assert_true (action_enabled (page, "run"));
 
-  /* On to the end, VP_BATCHES_PAGE_CHUNK at a time: the list moves while it runs. */
+  /* On to the end, VP_BATCHES_PAGE_CHUNK (5) at a time: the list moves while it runs. */
   watch.page = page;
   watch.id = id;
   watch.total = 12;

@@ -3,9 +3,10 @@
  * The model (vp-batch) does everything that counts: it picks the accounts, runs each
  * item in its own transaction, audits, retries only failed items and survives a
  * restart. The page collects the order, shows the batches and their items, and runs a
- * batch in a worker a few items at a time (VP_BATCHES_PAGE_CHUNK) so the progress in
- * the list moves while it runs and Stop takes effect after the account in hand. Every
- * answer brings the list back, so the list is fresh after each action.
+ * batch in a worker a chunk of items at a time (about a fortieth of it) so the progress
+ * in the list moves while it runs, without re-reading a big batch's items after every
+ * account; Stop takes effect after the account in hand. Every answer brings the list
+ * back, so the list is fresh after each action.
  *
  * Scheduled batches: the station service runs the due ones (`vpctl service --jobs`).
  * When this application owns the engine, the page runs them too after each reading
@@ -43,6 +44,7 @@ struct _VpBatchesPage
   gboolean        creating;
   gboolean        due_busy;
   gint64          running_id;     /* the batch Run now runs, 0 when none */
+  guint           run_chunk;      /* items per worker call of that run */
   GCancellable   *run_cancellable;
   guint           poll_source;
   gboolean        filling;
@@ -82,8 +84,8 @@ struct _VpBatchesPage
   GtkBox         *batch_header;
   GtkListBox     *batch_list;
   GtkLabel       *items_title;
-  GtkBox         *item_header;
-  GtkListBox     *item_list;
+  GtkColumnView  *item_view;
+  GListStore     *items;          /* VpBatchItemRow *: the shown batch's accounts */
 };
 
 G_DEFINE_FINAL_TYPE (VpBatchesPage, vp_batches_page, GTK_TYPE_WIDGET)
@@ -206,11 +208,13 @@ cells_set (GtkWidget          *box,
 {
   GtkWidget *label = gtk_widget_get_first_child (box);
 
+  /* Rows are rewritten after every chunk of a run: only what changed is touched. */
   for (guint i = 0; label != NULL; i++, label = gtk_widget_get_next_sibling (label))
-    {
-      gtk_label_set_text (GTK_LABEL (label), texts[i]);
-      gtk_widget_set_tooltip_text (label, texts[i]);
-    }
+    if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), texts[i]) != 0)
+      {
+        gtk_label_set_text (GTK_LABEL (label), texts[i]);
+        gtk_widget_set_tooltip_text (label, texts[i]);
+      }
 }
 
 static char *
@@ -289,17 +293,169 @@ batch_row_fill (GtkWidget *cells,
                      GUINT_TO_POINTER (index + 1));
 }
 
-static void
-item_row_fill (GtkWidget *cells,
-               guint      index,
-               gpointer   data)
-{
-  const VpBatchItem *item = g_ptr_array_index ((GPtrArray *) data, index);
-  g_autofree char *attempts = g_strdup_printf ("%d", item->attempts);
-  const char *texts[] = { item->account, state_label (item->state), attempts,
-                          item->result != NULL ? item->result : "" };
+/* A batch may hold thousands of accounts and is read again after every chunk of a
+ * run: its items go into a GtkColumnView, which only binds the rows on screen. Each
+ * row object carries the texts of its columns and says "changed" when a run changed
+ * them, so the cells on screen take the new text without being made again. */
+#define VP_TYPE_BATCH_ITEM_ROW (vp_batch_item_row_get_type ())
+G_DECLARE_FINAL_TYPE (VpBatchItemRow, vp_batch_item_row, VP, BATCH_ITEM_ROW, GObject)
 
-  cells_set (cells, texts);
+struct _VpBatchItemRow
+{
+  GObject  parent_instance;
+  char    *texts[G_N_ELEMENTS (item_columns) + 1];   /* NULL-terminated */
+};
+
+G_DEFINE_FINAL_TYPE (VpBatchItemRow, vp_batch_item_row, G_TYPE_OBJECT)
+
+static guint row_changed_signal;
+
+static void
+vp_batch_item_row_finalize (GObject *object)
+{
+  VpBatchItemRow *self = VP_BATCH_ITEM_ROW (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (item_columns); i++)
+    g_free (self->texts[i]);
+
+  G_OBJECT_CLASS (vp_batch_item_row_parent_class)->finalize (object);
+}
+
+static void
+vp_batch_item_row_class_init (VpBatchItemRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vp_batch_item_row_finalize;
+  row_changed_signal = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vp_batch_item_row_init (VpBatchItemRow *self)
+{
+}
+
+static gpointer
+item_row_new (const VpBatchItem *item)
+{
+  VpBatchItemRow *row = g_object_new (VP_TYPE_BATCH_ITEM_ROW, NULL);
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (row->texts) == 4 + 1);
+  row->texts[0] = g_strdup (item->account);
+  row->texts[1] = g_strdup (state_label (item->state));
+  row->texts[2] = g_strdup_printf ("%d", item->attempts);
+  row->texts[3] = g_strdup (item->result != NULL ? item->result : "");
+  return row;
+}
+
+static void
+item_cell_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+item_cell_show (GtkListItem *list_item)
+{
+  VpBatchItemRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "vp-column"));
+
+  gtk_label_set_text (GTK_LABEL (label), row->texts[column]);
+  gtk_widget_set_tooltip_text (label, row->texts[column]);
+}
+
+static void
+item_cell_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  data)
+{
+  g_object_set_data (G_OBJECT (list_item), "vp-column", data);
+  item_cell_show (list_item);
+  g_signal_connect_object (gtk_list_item_get_item (list_item), "changed",
+                           G_CALLBACK (item_cell_show), list_item, G_CONNECT_SWAPPED);
+}
+
+static void
+item_cell_unbind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  data)
+{
+  g_signal_handlers_disconnect_by_data (gtk_list_item_get_item (list_item), list_item);
+}
+
+static void
+item_view_init (VpBatchesPage *self)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  self->items = g_list_store_new (VP_TYPE_BATCH_ITEM_ROW);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items))));
+  gtk_column_view_set_model (self->item_view, selection);
+  for (guint i = 0; i < G_N_ELEMENTS (item_columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (item_cell_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (item_cell_bind), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "unbind", G_CALLBACK (item_cell_unbind), NULL);
+      column = gtk_column_view_column_new (g_dpgettext2 (GETTEXT_PACKAGE, "batch column",
+                                                         item_columns[i].title), factory);
+      if (item_columns[i].width > 0)
+        gtk_column_view_column_set_fixed_width (column, item_columns[i].width * 10);
+      else
+        gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_append_column (self->item_view, column);
+    }
+}
+
+static gboolean
+item_row_equal (VpBatchItemRow *a,
+                VpBatchItemRow *b)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (item_columns); i++)
+    if (g_strcmp0 (a->texts[i], b->texts[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Another batch replaces the rows; the same one updates the rows that changed in
+ * place (a run changes a chunk at a time), so the view keeps its rows and scroll. */
+static void
+vp_batches_page_show_items (VpBatchesPage *self)
+{
+  GPtrArray *items = self->shown != NULL ? self->shown->items : NULL;
+  guint n = items != NULL ? items->len : 0;
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, item_row_new (g_ptr_array_index (items, i)));
+  if (old != n)
+    {
+      g_list_store_splice (self->items, 0, old, rows->pdata, n);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VpBatchItemRow) shown = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      VpBatchItemRow *fresh = g_ptr_array_index (rows, i);
+
+      if (item_row_equal (shown, fresh))
+        continue;
+      for (guint c = 0; c < G_N_ELEMENTS (item_columns); c++)
+        {
+          g_free (shown->texts[c]);
+          shown->texts[c] = g_steal_pointer (&fresh->texts[c]);
+        }
+      g_signal_emit (shown, row_changed_signal, 0);
+    }
 }
 
 static const VpBatch *
@@ -347,15 +503,10 @@ vp_batches_page_show_lists (VpBatchesPage *self)
                                                 state_label (self->shown->state), progress);
 
       gtk_label_set_text (self->items_title, title);
-      list_fill (self->item_list, item_columns, G_N_ELEMENTS (item_columns),
-                 self->shown->items->len, item_row_fill, self->shown->items);
     }
   else
-    {
-      gtk_label_set_text (self->items_title, _("Select a batch to see its accounts."));
-      list_fill (self->item_list, item_columns, G_N_ELEMENTS (item_columns), 0, item_row_fill,
-                 NULL);
-    }
+    gtk_label_set_text (self->items_title, _("Select a batch to see its accounts."));
+  vp_batches_page_show_items (self);
 }
 
 /* Talking to the model ------------------------------------------------------- */
@@ -407,6 +558,7 @@ typedef struct
 {
   OpKind        kind;
   gint64        id;             /* the batch acted on, and whose items come back */
+  guint         chunk;          /* OP_RUN: items in this call */
   GCancellable *cancellable;    /* OP_RUN: Stop */
   Order        *order;          /* OP_CREATE */
 } Op;
@@ -470,8 +622,8 @@ batch_work (gpointer   data,
                             &answer->id, error);
       break;
     case OP_RUN:
-      ok = vp_batch_run (call->db, call->session, op->id, VP_BATCHES_PAGE_CHUNK,
-                         op->cancellable, &answer->count, error);
+      ok = vp_batch_run (call->db, call->session, op->id, op->chunk, op->cancellable,
+                         &answer->count, error);
       break;
     case OP_RETRY:
       ok = vp_batch_retry (call->db, call->session, op->id, &answer->count, error);
@@ -529,7 +681,10 @@ start_op (VpBatchesPage *self,
   op->id = id;
   op->order = order;
   if (kind == OP_RUN)
-    op->cancellable = g_object_ref (self->run_cancellable);
+    {
+      op->chunk = self->run_chunk;
+      op->cancellable = g_object_ref (self->run_cancellable);
+    }
   call->spec = op;
   call->spec_free = op_free;
 
@@ -737,6 +892,7 @@ run_action (GtkWidget  *widget,
     return;
   vp_ui_show_message (self->message_label, NULL, FALSE);
   self->running_id = batch->id;
+  self->run_chunk = CLAMP (batch->total / 40, VP_BATCHES_PAGE_CHUNK, VP_BATCHES_PAGE_CHUNK_MAX);
   self->run_cancellable = g_cancellable_new ();
   if (!start_op (self, OP_RUN, batch->id, NULL))
     {
@@ -1500,6 +1656,7 @@ vp_batches_page_finalize (GObject *object)
   g_clear_pointer (&self->shown, vp_batch_free);
   g_clear_pointer (&self->floor_buildings, g_ptr_array_unref);
   g_clear_pointer (&self->floor_levels, g_array_unref);
+  g_clear_object (&self->items);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (vp_batches_page_parent_class)->finalize (object);
@@ -1596,8 +1753,7 @@ vp_batches_page_class_init (VpBatchesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, batch_header);
   gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, batch_list);
   gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, items_title);
-  gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, item_header);
-  gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, item_list);
+  gtk_widget_class_bind_template_child (widget_class, VpBatchesPage, item_view);
 
   gtk_widget_class_install_action (widget_class, "batches.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "batches.close-form", NULL, close_form_action);
@@ -1622,9 +1778,7 @@ vp_batches_page_init (VpBatchesPage *self)
   header = cells_new (batch_columns, G_N_ELEMENTS (batch_columns), TRUE);
   gtk_box_append (self->batch_header, header);
   gtk_widget_set_hexpand (header, TRUE);
-  header = cells_new (item_columns, G_N_ELEMENTS (item_columns), TRUE);
-  gtk_box_append (self->item_header, header);
-  gtk_widget_set_hexpand (header, TRUE);
+  item_view_init (self);
 
   fill_fixed_choices (self);
   /* The next full hour: a scheduled batch usually starts at one. */
@@ -1725,12 +1879,14 @@ char *
 vp_batches_page_dup_item_text (VpBatchesPage *self,
                                guint          index)
 {
-  GtkListBoxRow *row;
+  g_autoptr(VpBatchItemRow) row = NULL;
 
   g_return_val_if_fail (VP_IS_BATCHES_PAGE (self), NULL);
 
-  row = gtk_list_box_get_row_at_index (self->item_list, index);
-  return row != NULL ? cells_dup_text (gtk_list_box_row_get_child (row)) : NULL;
+  row = g_list_model_get_item (G_LIST_MODEL (self->items), index);
+  if (row == NULL)
+    return NULL;
+  return g_strjoinv (" | ", row->texts);
 }
 
 static const char *

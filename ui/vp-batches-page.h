@@ -11,8 +11,10 @@ G_BEGIN_DECLS
 #define VP_TYPE_BATCHES_PAGE (vp_batches_page_get_type ())
 G_DECLARE_FINAL_TYPE (VpBatchesPage, vp_batches_page, VP, BATCHES_PAGE, GtkWidget)
 
-/* Items one worker call runs before the list shows the progress. */
-#define VP_BATCHES_PAGE_CHUNK 5
+/* Items one worker call runs before the list shows the progress: a fortieth of the
+ * batch, at least VP_BATCHES_PAGE_CHUNK and at most VP_BATCHES_PAGE_CHUNK_MAX. */
+#define VP_BATCHES_PAGE_CHUNK     5
+#define VP_BATCHES_PAGE_CHUNK_MAX 200
 
 GtkWidget     *vp_batches_page_new           (VpContext     *context);
 /* TRUE while the page waits for the model (a list, a form, a run, a retry …). */
