@@ -246,40 +246,11 @@ static const Column item_columns[] = {
   { NC_("batch column", "Result"), -1 },
 };
 
-/* Puts @n_rows rows of @columns into @list, reusing the rows already there; @fill
- * (row's cells, index, @data) writes each. */
 static void
-list_fill (GtkListBox   *list,
-           const Column *columns,
-           guint         n_columns,
-           guint         n_rows,
-           void        (*fill) (GtkWidget *cells, guint index, gpointer data),
-           gpointer      data)
+batch_row_set (GtkListBoxRow *row,
+               const VpBatch *batch,
+               guint          index)
 {
-  GtkListBoxRow *row;
-  guint i;
-
-  for (i = 0; i < n_rows; i++)
-    {
-      row = gtk_list_box_get_row_at_index (list, i);
-      if (row == NULL)
-        {
-          row = GTK_LIST_BOX_ROW (gtk_list_box_row_new ());
-          gtk_list_box_row_set_child (row, cells_new (columns, n_columns, FALSE));
-          gtk_list_box_append (list, GTK_WIDGET (row));
-        }
-      fill (gtk_list_box_row_get_child (row), i, data);
-    }
-  while ((row = gtk_list_box_get_row_at_index (list, n_rows)) != NULL)
-    gtk_list_box_remove (list, GTK_WIDGET (row));
-}
-
-static void
-batch_row_fill (GtkWidget *cells,
-                guint      index,
-                gpointer   data)
-{
-  const VpBatch *batch = g_ptr_array_index ((GPtrArray *) data, index);
   g_autofree char *progress = progress_text (batch);
   g_autofree char *when = when_text (batch->run_at);
   g_autofree char *created = vp_ui_format_time (batch->created_at);
@@ -287,10 +258,33 @@ batch_row_fill (GtkWidget *cells,
                           state_label (batch->state), progress, when,
                           repeat_label (batch->repeat), created };
 
-  cells_set (cells, texts);
+  cells_set (gtk_list_box_row_get_child (row), texts);
   /* A gint64 does not fit a pointer everywhere: keep the index, look the id up. */
-  g_object_set_data (G_OBJECT (gtk_widget_get_parent (cells)), "vp-batch-index",
-                     GUINT_TO_POINTER (index + 1));
+  g_object_set_data (G_OBJECT (row), "vp-batch-index", GUINT_TO_POINTER (index + 1));
+}
+
+/* One row per batch, reusing the rows already there. */
+static void
+batch_list_fill (GtkListBox *list,
+                 GPtrArray  *batches)
+{
+  guint n = batches != NULL ? batches->len : 0;
+  GtkListBoxRow *row;
+
+  for (guint i = 0; i < n; i++)
+    {
+      row = gtk_list_box_get_row_at_index (list, i);
+      if (row == NULL)
+        {
+          row = GTK_LIST_BOX_ROW (gtk_list_box_row_new ());
+          gtk_list_box_row_set_child (row, cells_new (batch_columns,
+                                                      G_N_ELEMENTS (batch_columns), FALSE));
+          gtk_list_box_append (list, GTK_WIDGET (row));
+        }
+      batch_row_set (row, g_ptr_array_index (batches, i), i);
+    }
+  while ((row = gtk_list_box_get_row_at_index (list, n)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 /* A batch may hold thousands of accounts and is read again after every chunk of a
@@ -425,8 +419,9 @@ item_row_equal (VpBatchItemRow *a,
   return TRUE;
 }
 
-/* Another batch replaces the rows; the same one updates the rows that changed in
- * place (a run changes a chunk at a time), so the view keeps its rows and scroll. */
+/* A different number of accounts (another batch) replaces the rows; otherwise the
+ * rows that changed are updated in place (a run changes a chunk at a time), so the
+ * view keeps its row widgets and its scroll position. */
 static void
 vp_batches_page_show_items (VpBatchesPage *self)
 {
@@ -485,8 +480,7 @@ vp_batches_page_show_lists (VpBatchesPage *self)
   GtkListBoxRow *selected = NULL;
 
   self->filling = TRUE;
-  list_fill (self->batch_list, batch_columns, G_N_ELEMENTS (batch_columns), n, batch_row_fill,
-             self->batches);
+  batch_list_fill (self->batch_list, self->batches);
   for (guint i = 0; i < n; i++)
     if (((VpBatch *) g_ptr_array_index (self->batches, i))->id == self->selected_id)
       selected = gtk_list_box_get_row_at_index (self->batch_list, i);
@@ -499,6 +493,7 @@ vp_batches_page_show_lists (VpBatchesPage *self)
   if (self->shown != NULL)
     {
       g_autofree char *progress = progress_text (self->shown);
+      /* TRANSLATORS: above a batch's accounts: its name, its state, "done/total" */
       g_autofree char *title = g_strdup_printf (_("%s: %s, %s"), self->shown->name,
                                                 state_label (self->shown->state), progress);
 
