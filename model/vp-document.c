@@ -5,6 +5,7 @@
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "vp-document.h"
 #include "vp-model-error.h"
@@ -111,8 +112,7 @@ clear_item (gpointer data)
   VpDocumentItem *item = data;
 
   g_free (item->text);
-  g_free (item->glyphs);
-  g_free (item->advances);
+  g_free (item->glyphs);   /* advances share its block */
   g_free (item->points);
   g_free (item->modules);
 }
@@ -542,9 +542,9 @@ vp_document_add_text (VpDocument   *self,
                       const char   *text)
 {
   VpDocumentItem *item;
-  g_autofree gunichar *chars = NULL;
-  glong n = 0;
+  gsize length, n = 0;
   guint64 units = 0;
+  gboolean replaced = FALSE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (page < self->pages->len, NULL);
@@ -553,20 +553,36 @@ vp_document_add_text (VpDocument   *self,
 
   if (!g_utf8_validate (text, -1, NULL))
     text = "?";
-  chars = g_utf8_to_ucs4_fast (text, -1, &n);
+  length = strlen (text);
 
+  /* One pass and one block for glyphs and advances: a report page holds hundreds of
+   * runs, so this is on the path bench-report measures. A run has at most @length
+   * characters. */
   item = append_item (self, page, VP_DOCUMENT_ITEM_TEXT);
-  item->glyphs = g_new (guint16, MAX (n, 1));
-  item->advances = g_new (guint16, MAX (n, 1));
-  for (glong i = 0; i < n; i++)
+  item->glyphs = g_new (guint16, 2 * MAX (length, 1));
+  item->advances = item->glyphs + MAX (length, 1);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      chars[i] = printable_char (self->font, chars[i]);
-      item->glyphs[i] = self->font->glyph[chars[i]];
-      item->advances[i] = self->font->advance[chars[i]];
-      units += item->advances[i];
+      gunichar c = g_utf8_get_char (p);
+      gunichar shown = printable_char (self->font, c);
+
+      replaced |= shown != c;
+      item->glyphs[n] = self->font->glyph[shown];
+      item->advances[n] = self->font->advance[shown];
+      units += item->advances[n];
+      n++;
     }
   item->n_glyphs = n;
-  item->text = g_ucs4_to_utf8 (chars, n, NULL, NULL, NULL);
+  if (!replaced)
+    item->text = g_strndup (text, length);
+  else
+    {
+      GString *shown = g_string_sized_new (length);
+
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        g_string_append_unichar (shown, printable_char (self->font, g_utf8_get_char (p)));
+      item->text = g_string_free (shown, FALSE);
+    }
   item->size = size;
   item->weight = weight;
   item->color = color;

@@ -2108,6 +2108,7 @@ on_new_page (VpLayout *layout,
 static void
 measure_columns (VpDocument          *doc,
                  const VpReportTable *t,
+                 const double        *cell_widths,
                  double               width,
                  VpLayoutColumn      *columns)
 {
@@ -2128,18 +2129,7 @@ measure_columns (VpDocument          *doc,
         w = MAX (w, vp_document_text_width (doc, words[i], TABLE_SIZE));
       w = MAX (w, vp_document_text_width (doc, total, TABLE_SIZE));
       for (guint r = 0; r < t->rows->len; r++)
-        {
-          const VpReportCell *cells = t->rows->pdata[r];
-          g_autofree char *cell = NULL;
-
-          if (cells[c].text != NULL)
-            w = MAX (w, vp_document_text_width (doc, cells[c].text, TABLE_SIZE));
-          else
-            {
-              cell = vp_report_table_format (t, r, c);
-              w = MAX (w, vp_document_text_width (doc, cell, TABLE_SIZE));
-            }
-        }
+        w = MAX (w, cell_widths[r * n + c]);
       natural[c] = w + 1;
       if (col->type == VP_REPORT_TEXT)
         natural[c] = MIN (natural[c], available / 3);
@@ -2161,7 +2151,8 @@ measure_columns (VpDocument          *doc,
     }
 }
 
-/* One row of the table. A row whose cells all fit their columns is placed directly
+/* One row of the table; @measured: (nullable) the cells' widths (0 for empty cells),
+ * else they are measured here. A row whose cells all fit their columns is placed directly
  * (the common case, and what keeps a 10 000-row report fast); one that needs wrapping
  * goes through vp_layout_row(). */
 static void
@@ -2169,6 +2160,7 @@ build_row (VpLayout             *layout,
            const VpLayoutColumn *columns,
            const double         *widths,
            const char * const   *cells,
+           const double         *measured,
            guint                 n,
            VpTextWeight          weight)
 {
@@ -2180,8 +2172,11 @@ build_row (VpLayout             *layout,
   g_assert (n <= G_N_ELEMENTS (cell_widths));
   for (c = 0; c < n; c++)
     {
-      cell_widths[c] = cells[c] != NULL && *cells[c] != '\0'
-                         ? vp_document_text_width (doc, cells[c], TABLE_SIZE) : 0;
+      if (measured != NULL)
+        cell_widths[c] = measured[c];
+      else
+        cell_widths[c] = cells[c] != NULL && *cells[c] != '\0'
+                           ? vp_document_text_width (doc, cells[c], TABLE_SIZE) : 0;
       if (cell_widths[c] > widths[c])
         break;
     }
@@ -2253,8 +2248,10 @@ vp_report_build (const VpReportTable  *table,
   g_autofree const char **cells = NULL;
   g_autofree double *widths = NULL;
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char **formatted = NULL;
+  g_autofree double *cell_widths = NULL;
   Builder b;
-  guint n, n_pages;
+  guint n, n_rows, n_pages;
 
   g_return_val_if_fail (table != NULL, NULL);
   g_return_val_if_fail (table->columns->len > 0 && table->columns->len <= 64, NULL);
@@ -2271,7 +2268,19 @@ vp_report_build (const VpReportTable  *table,
   widths = g_new0 (double, n);
   for (guint c = 0; c < n; c++)
     titles[c] = ((VpReportColumn *) table->columns->pdata[c])->title;
-  measure_columns (doc, table, vp_layout_get_width (layout), columns);
+
+  /* Every cell formatted and measured once: the columns are sized from these widths
+   * and the rows placed with them (a month of 10 000 meters is 100 000 cells). */
+  n_rows = table->rows->len;
+  formatted = g_new (char *, (gsize) n_rows * n + 1);
+  cell_widths = g_new (double, (gsize) n_rows * n + 1);
+  for (guint i = 0; i < n_rows * n; i++)
+    {
+      formatted[i] = vp_report_table_format (table, i / n, i % n);
+      cell_widths[i] = *formatted[i] != '\0'
+                         ? vp_document_text_width (doc, formatted[i], TABLE_SIZE) : 0;
+    }
+  measure_columns (doc, table, cell_widths, vp_layout_get_width (layout), columns);
   resolve_widths (columns, n, vp_layout_get_width (layout), widths);
 
   b.table = table;
@@ -2289,18 +2298,11 @@ vp_report_build (const VpReportTable  *table,
   build_table_header (layout, &b);
   vp_layout_set_page_func (layout, on_new_page, &b);
 
-  for (guint r = 0; r < table->rows->len; r++)
-    {
-      g_ptr_array_set_size (strings, 0);
-      for (guint c = 0; c < n; c++)
-        {
-          char *text = vp_report_table_format (table, r, c);
-
-          g_ptr_array_add (strings, text);
-          cells[c] = text;
-        }
-      build_row (layout, columns, widths, cells, n, VP_TEXT_REGULAR);
-    }
+  for (guint r = 0; r < n_rows; r++)
+    build_row (layout, columns, widths, (const char * const *) &formatted[r * n],
+               &cell_widths[r * n], n, VP_TEXT_REGULAR);
+  for (guint i = 0; i < n_rows * n; i++)
+    g_free (formatted[i]);
   if (table->rows->len == 0)
     vp_layout_text (layout, "（无记录 No records）", TABLE_SIZE, VP_TEXT_REGULAR,
                     VP_ALIGN_CENTER);
@@ -2316,7 +2318,7 @@ vp_report_build (const VpReportTable  *table,
           g_ptr_array_add (strings, text);
           cells[c] = text;
         }
-      build_row (layout, columns, widths, cells, n, VP_TEXT_BOLD);
+      build_row (layout, columns, widths, cells, NULL, n, VP_TEXT_BOLD);
     }
 
   if (table->notes->len > 0)
