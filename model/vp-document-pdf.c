@@ -9,6 +9,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <hpdf.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <string.h>
 
 #include "vp-document.h"
 #include "vp-model-error.h"
@@ -84,6 +87,8 @@ typedef struct
   HPDF_Font               current;       /* NULL: not set on this page yet */
   double                  height;
   gboolean                in_text;
+  double                  line_x;        /* start of the current text line */
+  double                  line_y;
   double                  font_size;     /* 0: not set on this page yet */
   guint32                 fill;          /* VP_COLOR_NONE: not set on this page yet */
   guint32                 stroke;
@@ -150,6 +155,67 @@ pen_end_text (PdfPen *pen)
     }
 }
 
+/* @value in at most 3 decimals (1/1000 pt), trailing zeros dropped, at @out; returns
+ * the end. PDF numbers have no exponent (ISO 32000-1 7.3.3). */
+static char *
+format_number (char   *out,
+               double  value)
+{
+  gint64 thousandths = (gint64) (value * 1000 + (value < 0 ? -0.5 : 0.5));
+  guint64 magnitude = thousandths < 0 ? (guint64) -thousandths : (guint64) thousandths;
+  guint64 whole = magnitude / 1000, fraction = magnitude % 1000;
+  char digits[24];
+  int n = 0;
+
+  if (thousandths < 0)
+    *out++ = '-';
+  do
+    {
+      digits[n++] = (char) ('0' + whole % 10);
+      whole /= 10;
+    }
+  while (whole > 0);
+  while (n > 0)
+    *out++ = digits[--n];
+  if (fraction != 0)
+    {
+      *out++ = '.';
+      for (guint64 unit = 100; fraction != 0; unit /= 10)
+        {
+          *out++ = (char) ('0' + fraction / unit);
+          fraction %= unit;
+        }
+    }
+  return out;
+}
+
+/* Moves to the start of the next run (Td, relative to the current line's start).
+ * libharu's own Td (HPDF_Page_MoveTextPos) clears a 512-byte buffer byte by byte and
+ * formats with its FToA for every call, which was the largest part of drawing a report
+ * page (a 144-page report has some 90 000 runs); the operator is written to the page's
+ * content stream here instead (HPDF_PageAttr of libharu 2.3.0). libharu's ShowText
+ * does not read the position, so its state needs nothing more. */
+static void
+pen_move_text (PdfPen *pen,
+               double  x,
+               double  y)
+{
+#if HPDF_VERSION_ID == 20300
+  HPDF_PageAttr attr = pen->page->attr;
+  char operator[64], *end = operator;
+
+  end = format_number (end, x - pen->line_x);
+  *end++ = ' ';
+  end = format_number (end, y - pen->line_y);
+  memcpy (end, " Td\n", 5);
+  HPDF_Stream_WriteStr (attr->stream, operator);
+#else
+  HPDF_Page_MoveTextPos (pen->page, x - pen->line_x, y - pen->line_y);
+#endif
+  pen->line_x = x;
+  pen->line_y = y;
+}
+
 typedef struct
 {
   HPDF_Page             page;
@@ -191,6 +257,7 @@ draw_text (PdfPen               *pen,
     {
       HPDF_Page_BeginText (pen->page);
       pen->in_text = TRUE;
+      pen->line_x = pen->line_y = 0;   /* BT: the line matrix is the identity */
     }
   if (pen->current != font || pen->font_size != item->size)
     {
@@ -211,7 +278,8 @@ draw_text (PdfPen               *pen,
       HPDF_Page_SetTextRenderingMode (pen->page, mode);
       pen->mode = mode;
     }
-  HPDF_Page_TextOut (pen->page, item->x, pen->height - item->baseline, item->text);
+  pen_move_text (pen, item->x, pen->height - item->baseline);
+  HPDF_Page_ShowText (pen->page, item->text);
 }
 
 static void
@@ -349,6 +417,7 @@ vp_document_to_pdf (VpDocument  *self,
   if (font_name != NULL && status.error_no == HPDF_OK)
     {
       vp_pdf_font_compact_cmap (pdf, font_name);
+      vp_pdf_font_drop_glyph_names (pdf, font_name);
       font = HPDF_GetFont (pdf, font_name, "UTF-8");
       /* Report pages are mostly figures. Through the UTF-8 CID font every character
        * is two bytes written as four hex digits; through a WinAnsi TrueType font of the

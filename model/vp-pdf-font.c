@@ -226,11 +226,48 @@ vp_pdf_font_compact_cmap (HPDF_Doc    pdf,
   return TRUE;
 }
 
+/* The 'post' table is glyph names and PostScript printing hints: nothing a PDF
+ * viewer reads from an embedded TrueType font (ISO 32000-1 9.9 lists the tables a
+ * font program needs; 'post' is not among them), yet libharu 2.3.0 embeds UMing's
+ * 272 KB of it in every PDF and compresses it each time. Given zero length it is
+ * written empty, as libharu already writes the optional 'cvt ', 'fpgm' and 'prep'
+ * that UMing lacks. */
+gboolean
+vp_pdf_font_drop_glyph_names (HPDF_Doc    pdf,
+                              const char *font_name)
+{
+  HPDF_FontDef fontdef;
+  HPDF_TTFontDefAttr attr;
+
+  g_return_val_if_fail (pdf != NULL && font_name != NULL, FALSE);
+
+  fontdef = HPDF_GetFontDef (pdf, font_name);
+  if (fontdef == NULL || fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE || fontdef->attr == NULL)
+    return FALSE;
+  attr = fontdef->attr;
+  for (guint i = 0; i < attr->offset_tbl.num_tables; i++)
+    if (memcmp (attr->offset_tbl.table[i].tag, "post", 4) == 0)
+      {
+        gboolean had = attr->offset_tbl.table[i].length > 0;
+
+        attr->offset_tbl.table[i].length = 0;
+        return had;
+      }
+  return FALSE;
+}
+
 #else   /* another libharu: its structures may differ; leave its font alone */
 
 gboolean
 vp_pdf_font_compact_cmap (HPDF_Doc    pdf,
                           const char *font_name)
+{
+  return FALSE;
+}
+
+gboolean
+vp_pdf_font_drop_glyph_names (HPDF_Doc    pdf,
+                              const char *font_name)
 {
   return FALSE;
 }

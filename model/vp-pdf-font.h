@@ -23,4 +23,9 @@ G_BEGIN_DECLS
 gboolean vp_pdf_font_compact_cmap (HPDF_Doc    pdf,
                                    const char *font_name);
 
+/* Makes libharu embed an empty 'post' table (glyph names) for TrueType font
+ * @font_name loaded into @pdf. Returns TRUE when there was one to drop. */
+gboolean vp_pdf_font_drop_glyph_names (HPDF_Doc    pdf,
+                                       const char *font_name);
+
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* test-document.c: page description, metrics, both renderers, layout, QR codes */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <hpdf.h>
 
 #include "document-check.h"
@@ -241,6 +242,94 @@ test_document_pdf_text (void)
       g_assert_nonnull (strstr (text, "壹仟贰佰叁拾肆元伍角陆分"));
     }
   vp_test_tmp_remove (dir);
+}
+
+/* The first @needle in @size bytes at @data (which may hold NULs), or NULL. */
+static const char *
+find_bytes (const char *data,
+            gsize       size,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= size; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return data + i;
+  return NULL;
+}
+
+/* The TrueType font program embedded in @pdf (the stream with a /Length1), inflated. */
+static GBytes *
+embedded_font (GBytes *pdf)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (pdf, &size);
+  const char *length1 = find_bytes (data, size, "/Length1");
+  const char *start;
+  g_autoptr(GConverter) inflater = NULL;
+  g_autoptr(GInputStream) raw = NULL, inflated = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  start = length1 != NULL ? find_bytes (length1, size - (length1 - data), "stream") : NULL;
+  if (start == NULL)
+    g_error ("the PDF embeds no TrueType font program");
+  start += strlen ("stream");
+  /* the keyword ends with CRLF or LF (ISO 32000-1 7.3.8.1) */
+  start += *start == '\r' ? 2 : 1;
+  raw = g_memory_input_stream_new_from_data (start, size - (start - data), NULL);
+  inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+  inflated = g_converter_input_stream_new (raw, inflater);
+  g_output_stream_splice (out, inflated, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The length of table @tag in TrueType font @font, -1 when it has none. */
+static gint64
+font_table_length (GBytes     *font,
+                   const char *tag)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (font, &size);
+  guint n = size >= 12 ? (data[4] << 8 | data[5]) : 0;
+
+  for (guint i = 0; i < n && 12 + 16 * (i + 1) <= size; i++)
+    {
+      const guint8 *entry = data + 12 + 16 * i;
+
+      if (memcmp (entry, tag, 4) == 0)
+        return (gint64) ((guint32) entry[12] << 24 | entry[13] << 16 | entry[14] << 8 | entry[15]);
+    }
+  return -1;
+}
+
+/* The embedded font keeps what viewers draw with (glyphs, metrics, cmap for the
+ * WinAnsi font) and leaves out the glyph names; the page still renders (see
+ * png-not-blank, which renders the same document with poppler). */
+static void
+test_document_pdf_font_tables (void)
+{
+  g_autoptr(VpDocument) doc = build_sample ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = vp_document_to_pdf (doc, "Sample", &error);
+  g_autoptr(GBytes) font = NULL;
+
+  g_assert_no_error (error);
+  font = embedded_font (pdf);
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *needed[] = { "glyf", "loca", "hmtx", "head", "cmap" };
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " bytes", needed[i],
+                      font_table_length (font, needed[i]));
+      g_assert_cmpint (font_table_length (font, needed[i]), >, 0);
+    }
+  g_assert_cmpint (font_table_length (font, "post"), ==, 0);
+  /* the receipt-sized document: the font is most of it */
+  g_test_message ("PDF %zu bytes, font program %zu bytes", g_bytes_get_size (pdf),
+                  g_bytes_get_size (font));
+  g_assert_cmpuint (g_bytes_get_size (pdf), <, 350000);
 }
 
 /* The known libharu failure is blank glyphs, which pdftotext does not notice:
@@ -498,6 +587,7 @@ main (int   argc,
 
   g_test_add_func ("/vp/document/metrics-match-libharu", test_document_metrics_match_libharu);
   g_test_add_func ("/vp/document/compact-cmap", test_document_compact_cmap);
+  g_test_add_func ("/vp/document/pdf-font-tables", test_document_pdf_font_tables);
   g_test_add_func ("/vp/document/wrap", test_document_wrap);
   g_test_add_func ("/vp/document/missing-glyphs", test_document_missing_glyphs);
   g_test_add_func ("/vp/document/pdf-text", test_document_pdf_text);
