@@ -63,7 +63,8 @@ test_document_metrics_match_libharu (void)
       g_assert_cmpfloat_with_epsilon (ours, tw.width * 10 / 1000.0, 1e-9);
       g_assert_cmpfloat (ours, >, 0);
     }
-  /* ASCII text goes through a WinAnsi font of the same file: same widths */
+  /* Text WinAnsi can encode goes through a WinAnsi font of the same file: the same
+   * widths for every printable ASCII character and the non-ASCII ones reports use */
   ascii = HPDF_GetFont (pdf, name, "WinAnsiEncoding");
   for (guint c = 0x20; c <= 0x7E; c++)
     {
@@ -73,6 +74,15 @@ test_document_metrics_match_libharu (void)
       g_assert_cmpfloat_with_epsilon (vp_document_text_width (doc, text, 10),
                                       tw.width * 10 / 1000.0, 1e-9);
     }
+  {
+    /* — é “ ” … in UTF-8 and in WinAnsi (0x97 0xE9 0x93 0x94 0x85) */
+    const char *utf8 = "\xe2\x80\x94\xc3\xa9\xe2\x80\x9c\xe2\x80\x9d\xe2\x80\xa6";
+    const char win_ansi[] = "\x97\xe9\x93\x94\x85";
+    HPDF_TextWidth tw = HPDF_Font_TextWidth (ascii, (const HPDF_BYTE *) win_ansi, 5);
+
+    g_assert_cmpfloat_with_epsilon (vp_document_text_width (doc, utf8, 10),
+                                    tw.width * 10 / 1000.0, 1e-9);
+  }
   HPDF_Free (pdf);
 }
 
@@ -209,6 +219,7 @@ build_sample (void)
   vp_layout_rule (layout, 0.8, FALSE);
   vp_layout_pair (layout, "金额 Amount", "￥1,234.56", 10, VP_TEXT_REGULAR);
   vp_layout_pair (layout, "大写 In words", "壹仟贰佰叁拾肆元伍角陆分", 10, VP_TEXT_REGULAR);
+  vp_layout_text (layout, "Café “Nord” — 12.50 …", 9, VP_TEXT_REGULAR, VP_ALIGN_LEFT);
   vp_layout_rule (layout, 0.5, TRUE);
   page = vp_layout_get_page (layout);
   vp_document_add_rect (doc, page, 30, 230, 40, 20, 0x336699, VP_COLOR_BLACK, 0.5);
@@ -240,6 +251,8 @@ test_document_pdf_text (void)
       g_assert_nonnull (strstr (text, "金额 Amount"));
       g_assert_nonnull (strstr (text, "￥1,234.56"));
       g_assert_nonnull (strstr (text, "壹仟贰佰叁拾肆元伍角陆分"));
+      /* through the WinAnsi font: figures, Latin-1 and "—" come back as written */
+      g_assert_nonnull (strstr (text, "Café “Nord” — 12.50 …"));
     }
   vp_test_tmp_remove (dir);
 }
