@@ -469,6 +469,62 @@ test_retry (VpUiFixture   *fixture,
                    ==, 2);
 }
 
+/* The form's filters pick what the dropdowns say: a floor, a state, a tariff. */
+static void
+test_selection (VpUiFixture   *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpSession) admin = vp_session_login (fixture->db, "admin", VP_CONTEXT_DEMO_PASSWORD,
+                                                 &error);
+  VpTariffVersion power = { .scheme = VP_TARIFF_FLAT, .rates = { 5283 } };
+  VpBatchesPage *page;
+  gint64 id;
+
+  g_assert_no_error (error);
+  open_building (fixture);
+  g_assert_true (vp_account_set_suspended (fixture->db, admin, fixture->li_lei, TRUE, &error));
+  g_assert_true (vp_tariff_store_add (fixture->db, admin, "商业电价", VP_UTILITY_ELECTRICITY,
+                                      &power, NULL, &error));
+  g_assert_no_error (error);
+  exec (fixture, "UPDATE accounts SET tariff = '商业电价' WHERE id IN "
+                 "(SELECT id FROM accounts ORDER BY number LIMIT 3)");
+  page = show_page (fixture, "admin");
+
+  open_form (page);
+  g_assert_true (vp_batches_page_choose (page, "action", "trip"));
+  type (page, "name", "五楼停电");
+  type (page, "reason", "检修");
+  g_assert_true (vp_batches_page_choose (page, "building", "3"));
+  /* Building 3 has floors 4, 5 and 6; floor 5 has five accounts. */
+  g_assert_false (vp_batches_page_choose (page, "floor", "7"));
+  g_assert_true (vp_batches_page_choose (page, "floor", "4"));
+  g_assert_true (vp_batches_page_choose (page, "floor", "5"));
+  id = create (page);
+  g_assert_cmpuint (listed (page, id)->total, ==, 5);
+  assert_row_has (page, id, "Trip");
+  g_assert_cmpuint (vp_batches_page_get_shown (page)->items->len, ==, 5);
+
+  open_form (page);
+  g_assert_true (vp_batches_page_choose (page, "action", "keep-power"));
+  type (page, "name", "暂停户保电");
+  type (page, "reason", "暂停");
+  g_assert_true (vp_batches_page_choose (page, "building", ""));
+  g_assert_true (vp_batches_page_choose (page, "floor", ""));
+  g_assert_true (vp_batches_page_choose (page, "state", "suspended"));
+  id = create (page);
+  g_assert_cmpuint (listed (page, id)->total, ==, 1);
+  g_assert_cmpstr (shown_item (page, fixture->li_lei)->state, ==, "pending");
+
+  open_form (page);
+  g_assert_true (vp_batches_page_choose (page, "action", "alarms"));
+  type (page, "name", "商业报警线");
+  g_assert_true (vp_batches_page_choose (page, "state", ""));
+  g_assert_true (vp_batches_page_choose (page, "tariff-filter", "商业电价"));
+  id = create (page);
+  g_assert_cmpuint (listed (page, id)->total, ==, 3);
+}
+
 /* A tariff batch for tomorrow 08:00, daily, cancelled before it ran (after a "no"). */
 static void
 test_cancel_scheduled (VpUiFixture   *fixture,
@@ -694,6 +750,8 @@ main (int   argc,
               test_bad_input, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/batches/retry", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_retry, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/batches/selection", VpUiFixture, NULL, vp_ui_fixture_setup,
+              test_selection, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/batches/cancel-scheduled", VpUiFixture, NULL, vp_ui_fixture_setup,
               test_cancel_scheduled, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/batches/due-after-cycle", VpUiFixture, NULL, vp_ui_fixture_setup,
