@@ -1462,6 +1462,12 @@ create_action (GtkWidget  *widget,
 }
 
 static void
+entry_activate_cb (VpBatchesPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "batches.create", NULL);
+}
+
+static void
 vp_batches_page_clear_form (VpBatchesPage *self)
 {
   GtkEntry *entries[] = { self->name_entry, self->reason_entry, self->amount_entry,
@@ -1787,6 +1793,16 @@ vp_batches_page_init (VpBatchesPage *self)
                            G_CALLBACK (building_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->batch_list, "selected-rows-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Enter in any field of the form creates the batch, as the button does. */
+  {
+    GtkEntry *entries[] = { self->name_entry, self->reason_entry, self->amount_entry,
+                            self->alarm1_entry, self->alarm2_entry, self->trip_entry,
+                            self->date_entry, self->time_entry };
+
+    for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+      g_signal_connect_object (entries[i], "activate", G_CALLBACK (entry_activate_cb), self,
+                               G_CONNECT_SWAPPED);
+  }
   form_sync (self);
 }
 
