@@ -278,14 +278,49 @@ to_win_ansi (const char *text,
   return TRUE;
 }
 
+/* @text (WinAnsi bytes) as a PDF literal string at the end of @out (ISO 32000-1
+ * 7.3.4.2: only the parentheses and the backslash need escaping). */
 static void
-draw_text (PdfPen               *pen,
-           const VpDocumentItem *item)
+append_literal (GString    *out,
+                const char *text)
 {
+  g_string_append_c (out, '(');
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '(' || *c == ')' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, ')');
+}
+
+/* Whether @next can follow @first's run in the same TJ: WinAnsi text on the same
+ * baseline, drawn the same way, not starting before @end (where the run is now). */
+static gboolean
+continues_run (const VpDocumentItem *first,
+               const VpDocumentItem *next,
+               double                end)
+{
+  return next->kind == VP_DOCUMENT_ITEM_TEXT && next->baseline == first->baseline
+         && next->size == first->size && next->color == first->color
+         && next->weight == first->weight && next->x >= end;
+}
+
+/* Draws text item @items[0] and, when it is WinAnsi text, the following items that
+ * continue its run (continues_run()) in one TJ whose numbers are the gaps between
+ * them. Report rows are mostly such runs: one operator per row instead of a Td and a
+ * Tj per cell is less to write, format and compress. Returns how many items it drew. */
+static guint
+draw_text (PdfPen               *pen,
+           const VpDocumentItem *items,
+           guint                 n_items)
+{
+  const VpDocumentItem *item = &items[0];
   HPDF_TextRenderingMode mode = HPDF_FILL;
   char win_ansi[512];
   gboolean single_byte = to_win_ansi (item->text, win_ansi, sizeof win_ansi);
   HPDF_Font font = single_byte ? pen->win_ansi_font : pen->font;
+  guint drawn = 1;
 
   if (!pen->in_text)
     {
@@ -313,7 +348,70 @@ draw_text (PdfPen               *pen,
       pen->mode = mode;
     }
   pen_move_text (pen, item->x, pen->height - item->baseline);
+#if HPDF_VERSION_ID == 20300
+  if (single_byte)
+    {
+      /* Every code the document shows was measured through the font before the first
+       * page (mark_win_ansi_codes()), so its glyph is embedded and its /Widths entry
+       * is the advance vp-document.c placed the text with. */
+      HPDF_PageAttr attr = pen->page->attr;
+      g_autoptr(GString) run = g_string_sized_new (256);
+      double end = item->x + item->width;
+
+      g_string_append_c (run, '[');
+      append_literal (run, win_ansi);
+      for (; drawn < n_items && continues_run (item, &items[drawn], end); drawn++)
+        {
+          const VpDocumentItem *next = &items[drawn];
+          char number[32];
+
+          if (!to_win_ansi (next->text, win_ansi, sizeof win_ansi))
+            break;
+          /* a TJ number moves back by thousandths of the font size (9.4.3) */
+          *format_number (number, -(next->x - end) * 1000 / item->size) = '\0';
+          g_string_append (run, number);
+          append_literal (run, win_ansi);
+          end = next->x + next->width;
+        }
+      g_string_append (run, "] TJ\n");
+      HPDF_Stream_WriteStr (attr->stream, run->str);
+      return drawn;
+    }
+#endif
   HPDF_Page_ShowText (pen->page, single_byte ? win_ansi : item->text);
+  return drawn;
+}
+
+/* Measures every WinAnsi code @self shows through @font once: libharu then embeds
+ * their glyphs and writes their widths, which TJ runs written directly rely on. */
+static void
+mark_win_ansi_codes (VpDocument *self,
+                     HPDF_Font   font)
+{
+  gboolean used[256] = { FALSE };
+  char codes[257];
+  guint n = 0;
+
+  for (guint p = 0; p < vp_document_get_n_pages (self); p++)
+    {
+      guint n_items;
+      const VpDocumentItem *items = vp_document_get_items (self, p, &n_items);
+
+      for (guint i = 0; i < n_items; i++)
+        {
+          char win_ansi[512];
+
+          if (items[i].kind == VP_DOCUMENT_ITEM_TEXT
+              && to_win_ansi (items[i].text, win_ansi, sizeof win_ansi))
+            for (const char *c = win_ansi; *c != '\0'; c++)
+              used[(guint8) *c] = TRUE;
+        }
+    }
+  for (guint code = 1; code < 256; code++)
+    if (used[code])
+      codes[n++] = (char) code;
+  if (n > 0)
+    HPDF_Font_TextWidth (font, (const HPDF_BYTE *) codes, n);
 }
 
 static void
@@ -323,12 +421,6 @@ draw_item (PdfPen               *pen,
   static const HPDF_UINT16 dash[] = { 3, 2 };
   HPDF_Page page = pen->page;
   double height = pen->height;
-
-  if (item->kind == VP_DOCUMENT_ITEM_TEXT)
-    {
-      draw_text (pen, item);
-      return;
-    }
 
   pen_end_text (pen);
   switch (item->kind)
@@ -464,6 +556,8 @@ vp_document_to_pdf (VpDocument  *self,
 
   pen.font = font;
   pen.win_ansi_font = win_ansi_font;
+  if (win_ansi_font != NULL)
+    mark_win_ansi_codes (self, win_ansi_font);
   for (guint p = 0; p < n_pages && win_ansi_font != NULL && status.error_no == HPDF_OK; p++)
     {
       HPDF_Page page = HPDF_AddPage (pdf);
@@ -477,8 +571,13 @@ vp_document_to_pdf (VpDocument  *self,
 
       pen_start_page (&pen, page, height);
       items = vp_document_get_items (self, p, &n_items);
-      for (guint i = 0; i < n_items && status.error_no == HPDF_OK; i++)
-        draw_item (&pen, &items[i]);
+      for (guint i = 0; i < n_items && status.error_no == HPDF_OK; )
+        {
+          if (items[i].kind == VP_DOCUMENT_ITEM_TEXT)
+            i += draw_text (&pen, &items[i], n_items - i);
+          else
+            draw_item (&pen, &items[i++]);
+        }
       pen_end_text (&pen);
     }
 

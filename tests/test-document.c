@@ -395,6 +395,51 @@ test_document_png_not_blank (void)
 
 /* Ink to the right of a measured line would mean the renderers advance glyphs
  * further than the layout measured. */
+/* A row of cells on one baseline is one TJ in the PDF, positioned by the gaps between
+ * the cells: every cell's ink must end where the layout put its end, and none may
+ * fall in the gaps, in poppler's rendering of the PDF as in Cairo's. */
+static void
+test_document_row_keeps_cell_positions (void)
+{
+  g_autoptr(VpDocument) doc = new_document ();
+  g_autofree char *dir = vp_test_tmp_new ();
+  const char *cells[] = { "20000123", "2-1001", "12345.67", "(8.90)", "1—2", "\\ok" };
+  double right[G_N_ELEMENTS (cells)], left[G_N_ELEMENTS (cells)];
+  cairo_surface_t *surfaces[2];
+  double x = 10;
+
+  vp_document_add_page (doc, 420, 40);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      /* right-aligned in 60 pt columns, as report figures are */
+      double width = vp_document_text_width (doc, cells[i], 9);
+      const VpDocumentItem *item = vp_document_add_text (doc, 0, x + 60 - width, 12, 9,
+                                                         VP_TEXT_REGULAR, VP_COLOR_BLACK,
+                                                         cells[i]);
+
+      left[i] = item->x;
+      right[i] = item->x + item->width;
+      x += 66;
+    }
+  doc_check_render_both (doc, dir, DPI, surfaces);
+
+  for (guint s = 0; s < G_N_ELEMENTS (surfaces); s++)
+    {
+      if (surfaces[s] == NULL)
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+        {
+          g_assert_cmpuint (doc_check_dark_pixels (surfaces[s], DPI, right[i] - 4, 0, 4, 40),
+                            >, 0);
+          if (i + 1 < G_N_ELEMENTS (cells))
+            g_assert_cmpuint (doc_check_dark_pixels (surfaces[s], DPI, right[i] + 1.5, 0,
+                                                     left[i + 1] - right[i] - 3, 40), ==, 0);
+        }
+      cairo_surface_destroy (surfaces[s]);
+    }
+  vp_test_tmp_remove (dir);
+}
+
 static void
 test_document_renderers_keep_measured_width (void)
 {
@@ -601,6 +646,8 @@ main (int   argc,
   g_test_add_func ("/vp/document/metrics-match-libharu", test_document_metrics_match_libharu);
   g_test_add_func ("/vp/document/compact-cmap", test_document_compact_cmap);
   g_test_add_func ("/vp/document/pdf-font-tables", test_document_pdf_font_tables);
+  g_test_add_func ("/vp/document/row-keeps-cell-positions",
+                   test_document_row_keeps_cell_positions);
   g_test_add_func ("/vp/document/wrap", test_document_wrap);
   g_test_add_func ("/vp/document/missing-glyphs", test_document_missing_glyphs);
   g_test_add_func ("/vp/document/pdf-text", test_document_pdf_text);
