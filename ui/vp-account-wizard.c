@@ -87,14 +87,6 @@ open_spec_free (gpointer data)
   g_free (o);
 }
 
-static char *
-entry_text (GtkEntry *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-
-  return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
 static void
 vp_account_wizard_show_step (VpAccountWizard *self)
 {
@@ -119,7 +111,7 @@ check_meter (VpAccountWizard *self,
              guint            digits,
              const char      *message)
 {
-  g_autofree char *text = entry_text (entry);
+  g_autofree char *text = vp_ui_entry_text (entry);
 
   if (text == NULL)
     return TRUE;
@@ -187,7 +179,7 @@ vp_account_wizard_check_step (VpAccountWizard *self)
     }
   else if (g_str_equal (step, "topup"))
     {
-      g_autofree char *text = entry_text (self->topup_entry);
+      g_autofree char *text = vp_ui_entry_text (self->topup_entry);
       g_autoptr(GError) error = NULL;
 
       self->topup = 0;
@@ -235,9 +227,9 @@ vp_account_wizard_fill_summary (VpAccountWizard *self)
 {
   g_autofree char *name = vp_customer_form_dup (self->form, VP_CUSTOMER_FIELD_NAME);
   g_autofree char *phone = vp_customer_form_dup (self->form, VP_CUSTOMER_FIELD_PHONE);
-  g_autofree char *room = entry_text (self->room_entry);
-  g_autofree char *electricity = entry_text (self->electricity_entry);
-  g_autofree char *water = entry_text (self->water_entry);
+  g_autofree char *room = vp_ui_entry_text (self->room_entry);
+  g_autofree char *electricity = vp_ui_entry_text (self->electricity_entry);
+  g_autofree char *water = vp_ui_entry_text (self->water_entry);
   g_autofree char *tariff = vp_account_wizard_dup_tariff (self);
   g_autofree char *alarm1 = vp_ui_format_money (self->alarm1);
   g_autofree char *alarm2 = vp_ui_format_money (self->alarm2);
@@ -349,9 +341,9 @@ vp_account_wizard_commit (VpAccountWizard *self)
   o = g_new0 (OpenSpec, 1);
   for (guint i = 0; i < VP_N_CUSTOMER_FIELDS; i++)
     o->fields[i] = vp_customer_form_dup (self->form, i);
-  o->room = entry_text (self->room_entry);
-  o->electricity = entry_text (self->electricity_entry);
-  o->water = entry_text (self->water_entry);
+  o->room = vp_ui_entry_text (self->room_entry);
+  o->electricity = vp_ui_entry_text (self->electricity_entry);
+  o->water = vp_ui_entry_text (self->water_entry);
   o->tariff = vp_account_wizard_dup_tariff (self);
 
   vp_account_spec_init (&o->spec);

@@ -1294,14 +1294,6 @@ close_form_action (GtkWidget  *widget,
   gtk_widget_set_visible (self->form, FALSE);
 }
 
-static char *
-entry_text (GtkEntry *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-
-  return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
 /* Money typed in @entry (empty is 0, the model then says what is missing). */
 static gboolean
 parse_money (GtkEntry    *entry,
@@ -1309,7 +1301,7 @@ parse_money (GtkEntry    *entry,
              gint64      *out_fen,
              GError     **error)
 {
-  g_autofree char *text = entry_text (entry);
+  g_autofree char *text = vp_ui_entry_text (entry);
   g_autoptr(GError) local = NULL;
 
   *out_fen = 0;
@@ -1327,8 +1319,8 @@ parse_when (VpBatchesPage  *self,
             gint64         *out_time,
             GError        **error)
 {
-  g_autofree char *date = entry_text (self->date_entry);
-  g_autofree char *time = entry_text (self->time_entry);
+  g_autofree char *date = vp_ui_entry_text (self->date_entry);
+  g_autofree char *time = vp_ui_entry_text (self->time_entry);
   g_autoptr(GDateTime) at = NULL;
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0;
   char end = 0;
@@ -1391,7 +1383,7 @@ read_order (VpBatchesPage  *self,
   const char *repeat = dropdown_value (self->repeat_dropdown);
   VpBatchSpec *spec = &order->spec;
 
-  spec->name = order->name = entry_text (self->name_entry);
+  spec->name = order->name = vp_ui_entry_text (self->name_entry);
   spec->action = chosen_action (self);
   if (spec->action == VP_BATCH_TARIFF)
     spec->tariff = order->tariff = g_strdup (dropdown_value (self->tariff_dropdown));
@@ -1404,7 +1396,7 @@ read_order (VpBatchesPage  *self,
     }
   else
     {
-      spec->reason = order->reason = entry_text (self->reason_entry);
+      spec->reason = order->reason = vp_ui_entry_text (self->reason_entry);
       if (spec->action == VP_BATCH_SUBSIDY &&
           !parse_money (self->amount_entry, _("Amount"), &spec->amount, error))
         return NULL;

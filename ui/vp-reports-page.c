@@ -253,14 +253,6 @@ parse_day (const char  *text,
   return TRUE;
 }
 
-static char *
-entry_text (GtkEntry *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-
-  return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
 static void
 run_action (GtkWidget  *widget,
             const char *action_name,
@@ -278,8 +270,8 @@ run_action (GtkWidget  *widget,
   vp_report_params_init (params);
   if (info->params & VP_REPORT_PARAM_PERIOD)
     {
-      params->from = entry_text (self->from_entry);
-      params->to = entry_text (self->to_entry);
+      params->from = vp_ui_entry_text (self->from_entry);
+      params->to = vp_ui_entry_text (self->to_entry);
       if (params->from == NULL || params->to == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                              _("Type the first and the last day of the report (YYYY-MM-DD)."));
@@ -290,9 +282,9 @@ run_action (GtkWidget  *widget,
                              _("The start date is after the end date."));
     }
   if (info->params & VP_REPORT_PARAM_OPERATOR)
-    params->operator_login = entry_text (self->operator_entry);
+    params->operator_login = vp_ui_entry_text (self->operator_entry);
   if (info->params & VP_REPORT_PARAM_ACCOUNT)
-    params->account = entry_text (self->account_entry);
+    params->account = vp_ui_entry_text (self->account_entry);
   if (error != NULL || (call = vp_ui_call_new (self->context, NULL)) == NULL)
     {
       params_free (params);

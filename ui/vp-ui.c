@@ -32,6 +32,17 @@ vp_ui_format_money (gint64 fen)
 }
 
 char *
+vp_ui_entry_text (GtkEntry *entry)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (GTK_IS_ENTRY (entry), NULL);
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+char *
 vp_ui_format_time (const char *utc)
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();

@@ -15,6 +15,8 @@ char     *vp_ui_format_money     (gint64      fen);
 /* A stored UTC time ("2026-11-25T09:14:03.123456Z") as the counter's local time,
  * "2026-11-25 17:14"; the text itself when it cannot be read. */
 char     *vp_ui_format_time      (const char *utc);
+/* The text of @entry without surrounding blanks, or NULL when that is empty. */
+char     *vp_ui_entry_text       (GtkEntry   *entry);
 /* Shows @dialog modal over the window holding @from; the dialog joins the
  * application so the window's inactivity lock sees typing in it. */
 void      vp_ui_present_dialog   (GtkWidget  *from,
