@@ -11,6 +11,7 @@
 #include <hpdf.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <math.h>
 #include <string.h>
 
 #include "vp-document.h"
@@ -364,14 +365,19 @@ draw_text (PdfPen               *pen,
         {
           const VpDocumentItem *next = &items[drawn];
           char number[32];
+          double units;
 
           if (!to_win_ansi (next->text, win_ansi, sizeof win_ansi))
             break;
-          /* a TJ number moves back by thousandths of the font size (9.4.3) */
-          *format_number (number, -(next->x - end) * 1000 / item->size) = '\0';
+          /* A TJ number moves back by thousandths of the font size (9.4.3). Whole
+           * ones are within 0.005 pt at report sizes; @end follows where the viewer
+           * really is, so the rounding does not add up along the row. */
+          units = round (-(next->x - end) * 1000 / item->size);
+
+          *format_number (number, units) = '\0';
           g_string_append (run, number);
           append_literal (run, win_ansi);
-          end = next->x + next->width;
+          end += -units * item->size / 1000 + next->width;
         }
       g_string_append (run, "] TJ\n");
       HPDF_Stream_WriteStr (attr->stream, run->str);
@@ -544,6 +550,7 @@ vp_document_to_pdf (VpDocument  *self,
     {
       vp_pdf_font_compact_cmap (pdf, font_name);
       vp_pdf_font_drop_glyph_names (pdf, font_name);
+      vp_pdf_font_default_width_commonest (pdf, font_name);
       font = HPDF_GetFont (pdf, font_name, "UTF-8");
       /* Report pages are mostly figures. Through the UTF-8 CID font every character
        * is two bytes written as four hex digits; through a WinAnsi TrueType font of the

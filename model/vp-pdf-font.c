@@ -256,7 +256,66 @@ vp_pdf_font_drop_glyph_names (HPDF_Doc    pdf,
   return FALSE;
 }
 
+/* A CID font's widths are /DW, the default, and /W, every CID whose width differs
+ * (ISO 32000-1 9.7.4.3). libharu 2.3.0 takes /DW from the .notdef glyph (500 in UMing)
+ * and so lists all ~22 000 ideographs, 1000 wide, in /W: 135 KB of numbers written
+ * uncompressed into every PDF, each one an object libharu allocates first. With the
+ * commonest advance as the default (and .notdef measured with it, so the CIDs that
+ * map to no glyph are not listed either), /W holds only the other widths. Only
+ * libharu's view of the metrics changes: .notdef is never shown (vp-document.c draws
+ * '?' for characters the font lacks), every shown glyph keeps its own width. */
+gboolean
+vp_pdf_font_default_width_commonest (HPDF_Doc    pdf,
+                                     const char *font_name)
+{
+  HPDF_FontDef fontdef;
+  HPDF_TTFontDefAttr attr;
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint commonest = 0, most = 0;
+
+  g_return_val_if_fail (pdf != NULL && font_name != NULL, FALSE);
+
+  fontdef = HPDF_GetFontDef (pdf, font_name);
+  if (fontdef == NULL || fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE || fontdef->attr == NULL)
+    return FALSE;
+  attr = fontdef->attr;
+  if (attr->num_h_metric == 0 || attr->header.units_per_em == 0)
+    return FALSE;
+
+  for (guint i = 1; i < attr->num_h_metric; i++)
+    {
+      gpointer advance = GUINT_TO_POINTER (attr->h_metric[i].advance_width + 1);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, advance)) + 1;
+
+      g_hash_table_insert (counts, advance, GUINT_TO_POINTER (n));
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) > most)
+      {
+        most = GPOINTER_TO_UINT (value);
+        commonest = GPOINTER_TO_UINT (key) - 1;
+      }
+  if (most == 0 || commonest == attr->h_metric[0].advance_width)
+    return FALSE;
+
+  attr->h_metric[0].advance_width = (HPDF_UINT16) commonest;
+  /* as HPDF_TTFontDef_GetGidWidth computes it */
+  fontdef->missing_width = (HPDF_INT16) ((HPDF_UINT32) commonest * 1000
+                                         / attr->header.units_per_em);
+  return TRUE;
+}
+
 #else   /* another libharu: its structures may differ; leave its font alone */
+
+gboolean
+vp_pdf_font_default_width_commonest (HPDF_Doc    pdf,
+                                     const char *font_name)
+{
+  return FALSE;
+}
 
 gboolean
 vp_pdf_font_compact_cmap (HPDF_Doc    pdf,

@@ -28,4 +28,10 @@ gboolean vp_pdf_font_compact_cmap (HPDF_Doc    pdf,
 gboolean vp_pdf_font_drop_glyph_names (HPDF_Doc    pdf,
                                        const char *font_name);
 
+/* Makes the commonest advance of TrueType font @font_name the default width libharu
+ * writes for it (/DW), before HPDF_GetFont, so /W lists only the other widths.
+ * Returns TRUE when it changed the default. */
+gboolean vp_pdf_font_default_width_commonest (HPDF_Doc    pdf,
+                                              const char *font_name);
+
 G_END_DECLS

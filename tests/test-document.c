@@ -339,10 +339,23 @@ test_document_pdf_font_tables (void)
       g_assert_cmpint (font_table_length (font, needed[i]), >, 0);
     }
   g_assert_cmpint (font_table_length (font, "post"), ==, 0);
+  {
+    /* the ideographs' width is the default, so /W lists only the other widths */
+    gsize size;
+    const char *data = g_bytes_get_data (pdf, &size);
+    const char *w = find_bytes (data, size, "/W [");
+    const char *map = w != NULL ? find_bytes (w, size - (w - data), "/CIDToGIDMap") : NULL;
+
+    g_assert_nonnull (find_bytes (data, size, "/DW 1000"));
+    if (map == NULL)
+      g_error ("the CID font has no /W followed by its /CIDToGIDMap");
+    g_test_message ("/W: %zu bytes", (gsize) (map - w));
+    g_assert_cmpuint (map - w, <, 20000);
+  }
   /* the receipt-sized document: the font is most of it */
   g_test_message ("PDF %zu bytes, font program %zu bytes", g_bytes_get_size (pdf),
                   g_bytes_get_size (font));
-  g_assert_cmpuint (g_bytes_get_size (pdf), <, 350000);
+  g_assert_cmpuint (g_bytes_get_size (pdf), <, 200000);
 }
 
 /* The known libharu failure is blank glyphs, which pdftotext does not notice:
