@@ -104,7 +104,8 @@ vp_apportion_split (gint64        total,
       if (weights[i] < 0)
         {
           g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
-                       _("Member %" G_GSIZE_FORMAT " has a negative weight"), i + 1);
+                       _("Member %" PRIu64 " has a negative weight"),
+                       (guint64) i + 1);
           return FALSE;
         }
       sum += (VpWide) weights[i];
