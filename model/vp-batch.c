@@ -54,9 +54,9 @@ vp_batch_action_label (VpBatchAction action)
     case VP_BATCH_ALARMS:
       return _("Set alarm thresholds");
     case VP_BATCH_TRIP:
-      return _("Trip");
+      return C_("batch action", "Trip (cut supply)");
     case VP_BATCH_CLOSE:
-      return _("Close");
+      return C_("batch action", "Close (restore supply)");
     case VP_BATCH_KEEP_POWER:
       return _("Keep power on");
     case VP_BATCH_KEEP_POWER_CLEAR:
@@ -530,7 +530,9 @@ perform_locked (VpDatabase    *db,
                                                   "clock to be set on %u meters", queued),
                                      queued);
     else
-      *out_result = g_strdup_printf (_("%u commands queued"), queued);
+      *out_result = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u command queued",
+                                                  "%u commands queued", queued),
+                                     queued);
     return TRUE;
   }
 }

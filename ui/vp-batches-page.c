@@ -781,7 +781,11 @@ run_answered (VpBatchesPage *self,
     message = g_strdup_printf (_("Stopped: %u of %u accounts done. Run now goes on with the "
                                  "rest."), batch->done + batch->failed, batch->total);
   else if (g_strcmp0 (batch->state, "cancelled") == 0)
-    message = g_strdup_printf (_("Batch “%s” was cancelled: %u accounts done, the rest not."),
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Batch “%s” was cancelled: %u account done, "
+                                            "the rest not.",
+                                            "Batch “%s” was cancelled: %u accounts done, "
+                                            "the rest not.", batch->done),
                                batch->name, batch->done);
   else
     message = g_strdup_printf (_("Batch “%s” finished: %u done, %u failed."), batch->name,
@@ -819,12 +823,16 @@ batch_cb (GObject      *object,
       else
         {
           const VpBatch *batch = find_batch (self, answer->id);
+          guint total = batch != NULL ? batch->total : 0;
 
           vp_batches_page_clear_form (self);
           gtk_widget_set_visible (self->form, FALSE);
-          message = g_strdup_printf (_("Batch “%s” made over %u accounts."),
-                                     batch != NULL ? batch->name : "",
-                                     batch != NULL ? batch->total : 0);
+
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Batch “%s” created for %u account.",
+                                                  "Batch “%s” created for %u accounts.",
+                                                  total),
+                                     batch != NULL ? batch->name : "", total);
           vp_ui_show_message (self->message_label, message, FALSE);
         }
       break;
