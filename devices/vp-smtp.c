@@ -32,6 +32,49 @@ vp_smtp_error_is_transient (const GError *error)
   return error->domain == G_IO_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+VpSmtpTls
+vp_smtp_tls_default_for_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  g_return_val_if_fail (host != NULL, VP_SMTP_TLS_STARTTLS);
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return VP_SMTP_TLS_NONE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address) ? VP_SMTP_TLS_NONE
+                                                                      : VP_SMTP_TLS_STARTTLS;
+}
+
+static const char * const tls_names[] = {
+  [VP_SMTP_TLS_STARTTLS] = "starttls",
+  [VP_SMTP_TLS_IMPLICIT] = "tls",
+  [VP_SMTP_TLS_NONE] = "none",
+};
+
+gboolean
+vp_smtp_tls_from_string (const char *text,
+                         VpSmtpTls  *out_tls)
+{
+  g_return_val_if_fail (out_tls != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (tls_names); i++)
+    if (tls_names[i] != NULL && g_ascii_strcasecmp (text, tls_names[i]) == 0)
+      {
+        *out_tls = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+vp_smtp_tls_to_string (VpSmtpTls tls)
+{
+  g_return_val_if_fail (tls > VP_SMTP_TLS_DEFAULT && tls < G_N_ELEMENTS (tls_names), NULL);
+
+  return tls_names[tls];
+}
+
 /* ---- message text ---- */
 
 static gboolean
@@ -184,24 +227,54 @@ vp_smtp_dot_stuff (const char *message)
 
 typedef struct
 {
-  GSocketConnection *connection;
-  GDataInputStream  *in;
-  GOutputStream     *out;
-  GCancellable      *cancellable;
-  GString           *last;        /* the last reply's text, for messages */
-  char             **extensions;  /* EHLO keywords, upper case */
+  GSocketConnection   *connection;
+  GIOStream           *stream;      /* the connection, or TLS over it */
+  GDataInputStream    *in;
+  GOutputStream       *out;
+  GCancellable        *cancellable;
+  GString             *last;        /* the last reply's text, for messages */
+  char               **extensions;  /* EHLO keywords, upper case */
+  gboolean             secure;      /* TLS is up */
+  GTlsCertificate     *peer;        /* the certificate refused, for messages */
+  GTlsCertificateFlags peer_errors;
 } Session;
 
 static void
 session_clear (Session *s)
 {
   g_clear_object (&s->in);
-  if (s->connection != NULL)
-    g_io_stream_close (G_IO_STREAM (s->connection), NULL, NULL);
+  /* Closing TLS closes the connection under it. */
+  if (s->stream != NULL)
+    g_io_stream_close (s->stream, NULL, NULL);
+  g_clear_object (&s->stream);
   g_clear_object (&s->connection);
+  g_clear_object (&s->peer);
   if (s->last != NULL)
     g_string_free (s->last, TRUE);
   g_strfreev (s->extensions);
+}
+
+/* Reads and writes go through @stream from now on. */
+static void
+session_use_stream (Session   *s,
+                    GIOStream *stream)
+{
+  g_clear_object (&s->in);
+  g_set_object (&s->stream, stream);
+  s->in = g_data_input_stream_new (g_io_stream_get_input_stream (stream));
+  /* The stream is closed as a whole by session_clear(), not through its halves. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (s->in), FALSE);
+  g_data_input_stream_set_newline_type (s->in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  s->out = g_io_stream_get_output_stream (stream);
+}
+
+static gboolean
+session_peer_is_loopback (Session *s)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (s->connection, NULL);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote)
+         && g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
 /* Reads one (possibly multi-line, "250-…") reply: its code, or 0 with @error. */
@@ -332,16 +405,12 @@ authenticate (Session             *s,
               char               **ehlo,
               GError             **error)
 {
-  GInetAddress *address;
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (s->connection, NULL);
-
-  address = G_IS_INET_SOCKET_ADDRESS (remote)
-            ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)) : NULL;
-  if (!config->allow_plain_auth && (address == NULL || !g_inet_address_get_is_loopback (address)))
+  if (!s->secure && !config->allow_plain_auth && !session_peer_is_loopback (s))
     {
       g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_AUTH_UNSUPPORTED,
-                   _("Not sending the mail password in clear text to %s: TLS is not supported; "
-                     "use a relay on this computer or allow plain authentication"), config->host);
+                   _("Not sending the mail password in clear text to %s: choose TLS mode "
+                     "starttls or tls, use a relay on this computer, or allow plain "
+                     "authentication"), config->host);
       return FALSE;
     }
   if (has_extension (ehlo, "AUTH", "PLAIN"))
@@ -380,6 +449,177 @@ authenticate (Session             *s,
   return FALSE;
 }
 
+/* ---- TLS ---- */
+
+/* Called by the TLS backend only when verification failed: remember why, and refuse. */
+static gboolean
+on_accept_certificate_cb (GTlsConnection       *connection,
+                          GTlsCertificate      *peer,
+                          GTlsCertificateFlags  errors,
+                          gpointer              user_data)
+{
+  Session *s = user_data;
+
+  s->peer_errors = errors;
+  g_set_object (&s->peer, peer);
+  return FALSE;
+}
+
+/* The certificate problems a technician can act on, most useful first. GLib does not
+ * promise every flag that applies is set, only at least one. */
+static void
+set_certificate_error (Session             *s,
+                       const VpSmtpConfig  *config,
+                       const char          *backend_message,
+                       GError             **error)
+{
+  g_autoptr(GString) why = g_string_new (NULL);
+  g_autofree char *subject = s->peer != NULL ? g_tls_certificate_get_subject_name (s->peer) : NULL;
+  g_autofree char *issuer = s->peer != NULL ? g_tls_certificate_get_issuer_name (s->peer) : NULL;
+  GTlsCertificateFlags flags = s->peer_errors;
+
+#define ADD_REASON(text) g_string_append_printf (why, "%s%s", why->len > 0 ? "; " : "", text)
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    {
+      g_autofree char *text = g_strdup_printf (_("it is not issued for the name “%s” (use the "
+                                                 "server name the certificate is for)"), config->host);
+
+      ADD_REASON (text);
+    }
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    ADD_REASON (config->ca_file != NULL && config->ca_file[0] != '\0'
+                ? _("it is not signed by a certificate authority in the CA file")
+                : _("it is not signed by a trusted certificate authority (if the site has its "
+                    "own CA, give its certificate as the CA file)"));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    {
+      g_autoptr(GDateTime) until = s->peer != NULL ? g_tls_certificate_get_not_valid_after (s->peer) : NULL;
+      g_autofree char *date = until != NULL ? g_date_time_format (until, "%Y-%m-%d") : g_strdup ("?");
+      g_autofree char *text = g_strdup_printf (_("it expired on %s (renew it on the server, or check "
+                                                 "this computer's clock)"), date);
+
+      ADD_REASON (text);
+    }
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    ADD_REASON (_("it is not valid yet (check this computer's clock)"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    ADD_REASON (_("it has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    ADD_REASON (_("it uses an insecure algorithm"));
+  if (why->len == 0)
+    ADD_REASON (backend_message != NULL ? backend_message : _("it could not be verified"));
+#undef ADD_REASON
+  g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_CERTIFICATE,
+               _("The certificate of the mail server %s was refused: %s. Certificate: “%s”, "
+                 "issued by “%s”"), config->host, why->str,
+               subject != NULL ? subject : "?", issuer != NULL ? issuer : "?");
+}
+
+/* Puts TLS over the connection and verifies the server (see vp-smtp.h). */
+static gboolean
+start_tls (Session             *s,
+           const VpSmtpConfig  *config,
+           GTlsDatabase        *database,
+           GError             **error)
+{
+  g_autoptr(GSocketConnectable) identity = g_network_address_new (config->host, config->port);
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) local = NULL;
+
+  tls = g_tls_client_connection_new (G_IO_STREAM (s->connection), identity, &local);
+  if (tls == NULL)
+    {
+      g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_TLS_FAILED,
+                   _("Cannot start TLS to the mail server %s: %s"), config->host, local->message);
+      return FALSE;
+    }
+  if (database != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
+  /* Many mail servers just close the socket after QUIT (RFC 3207 does not ask for
+   * close_notify), and the dialogue itself says when the message is complete. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate_cb), s);
+  session_use_stream (s, tls);
+  if (g_tls_connection_handshake (G_TLS_CONNECTION (tls), s->cancellable, &local))
+    {
+      s->secure = TRUE;
+      return TRUE;
+    }
+  if (s->peer_errors != 0 || g_error_matches (local, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    set_certificate_error (s, config, local->message, error);
+  else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_TIMEOUT,
+                 _("The mail server did not answer in time"));
+  else if (local->domain == G_IO_ERROR)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else
+    /* A server that is not TLS on this port (G_TLS_ERROR_NOT_TLS, or GnuTLS's
+     * "unexpected packet" for a clear-text greeting) is the usual cause. */
+    g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_TLS_FAILED,
+                 _("The TLS handshake with the mail server %s:%u failed (%s): check the port "
+                   "and the TLS mode (port 465 is tls, ports 587 and 25 are starttls)"),
+                 config->host, config->port, local->message);
+  return FALSE;
+}
+
+/* RFC 3207 §4: STARTTLS, then the TLS handshake. Bytes the server sent after its 220
+ * would be read as if they came over TLS (a response injection): refuse them. */
+static gboolean
+upgrade_to_tls (Session             *s,
+                const VpSmtpConfig  *config,
+                char               **ehlo,
+                GTlsDatabase        *database,
+                GError             **error)
+{
+  if (!has_extension (ehlo, "STARTTLS", NULL))
+    {
+      g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_STARTTLS_NOT_OFFERED,
+                   _("The mail server %s does not offer STARTTLS, so nothing was sent: choose "
+                     "TLS mode tls (usually port 465) or, only on a network you trust, none"),
+                   config->host);
+      return FALSE;
+    }
+  if (!exchange (s, "STARTTLS", 220, 220, VP_SMTP_ERROR_STARTTLS_NOT_OFFERED, "STARTTLS", error))
+    return FALSE;
+  if (g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (s->in)) > 0)
+    {
+      g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_PROTOCOL,
+                   _("The mail server %s sent more after agreeing to STARTTLS; not trusting "
+                     "the connection"), config->host);
+      return FALSE;
+    }
+  return start_tls (s, config, database, error);
+}
+
+/* EHLO, or HELO for a server that does not know EHLO (RFC 5321 §3.2); the EHLO
+ * keywords (NULL after HELO). */
+static gboolean
+greet (Session             *s,
+       const VpSmtpConfig  *config,
+       char              ***out_ehlo,
+       GError             **error)
+{
+  const char *name = config->helo_name != NULL ? config->helo_name : "vendpoint";
+  g_autofree char *line = g_strdup_printf ("EHLO %s", name);
+  g_autoptr(GError) local = NULL;
+
+  if (!exchange (s, line, 250, 250, VP_SMTP_ERROR_PROTOCOL, "EHLO", &local))
+    {
+      if (!g_error_matches (local, VP_SMTP_ERROR, VP_SMTP_ERROR_PROTOCOL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_free (line);
+      line = g_strdup_printf ("HELO %s", name);
+      if (!exchange (s, line, 250, 250, VP_SMTP_ERROR_PROTOCOL, "HELO", error))
+        return FALSE;
+    }
+  g_strfreev (*out_ehlo);
+  *out_ehlo = g_steal_pointer (&s->extensions);
+  return TRUE;
+}
+
 gboolean
 vp_smtp_send (const VpSmtpConfig  *config,
               const char          *from,
@@ -390,6 +630,7 @@ vp_smtp_send (const VpSmtpConfig  *config,
               GError             **error)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GError) local = NULL;
   g_auto(GStrv) ehlo = NULL;
   g_autofree char *line = NULL;
@@ -399,9 +640,11 @@ vp_smtp_send (const VpSmtpConfig  *config,
   gboolean eight_bit;
   gboolean ok = FALSE;
   guint timeout_ms;
+  VpSmtpTls tls;
 
   g_return_val_if_fail (config != NULL && config->host != NULL, FALSE);
   g_return_val_if_fail (from != NULL && to != NULL && subject != NULL && body != NULL, FALSE);
+  g_return_val_if_fail (config->tls <= VP_SMTP_TLS_NONE, FALSE);
 
   if (strpbrk (from, "<>\r\n ") != NULL || strpbrk (to, "<>\r\n ") != NULL
       || strchr (to, '@') == NULL || strchr (from, '@') == NULL)
@@ -409,6 +652,27 @@ vp_smtp_send (const VpSmtpConfig  *config,
       g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
                    _("“%s” → “%s”: e-mail addresses must be plain name@domain"), from, to);
       return FALSE;
+    }
+  tls = config->tls != VP_SMTP_TLS_DEFAULT ? config->tls : vp_smtp_tls_default_for_host (config->host);
+  if (tls != VP_SMTP_TLS_NONE)
+    {
+      if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+        {
+          g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_TLS_UNAVAILABLE,
+                       _("E-mail over TLS needs GIO's TLS support, which is not installed: "
+                         "install the package glib-networking"));
+          return FALSE;
+        }
+      if (config->ca_file != NULL && config->ca_file[0] != '\0')
+        {
+          database = g_tls_file_database_new (config->ca_file, &local);
+          if (database == NULL)
+            {
+              g_set_error (error, VP_DEVICE_ERROR, VP_DEVICE_ERROR_INVALID_ARGUMENT,
+                           _("Cannot use the CA file %s: %s"), config->ca_file, local->message);
+              return FALSE;
+            }
+        }
     }
   timeout_ms = config->timeout_ms != 0 ? config->timeout_ms : 30000;
   g_socket_client_set_timeout (client, (timeout_ms + 999) / 1000);
@@ -421,33 +685,30 @@ vp_smtp_send (const VpSmtpConfig  *config,
                    _("Cannot reach the mail server %s:%u: %s"), config->host, config->port, local->message);
       goto out;
     }
-  s.in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (s.connection)));
-  g_data_input_stream_set_newline_type (s.in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  s.out = g_io_stream_get_output_stream (G_IO_STREAM (s.connection));
-
-  if (!exchange (&s, NULL, 220, 220, VP_SMTP_ERROR_PROTOCOL, _("the connection"), error))
+  session_use_stream (&s, G_IO_STREAM (s.connection));
+  if (tls == VP_SMTP_TLS_IMPLICIT && !start_tls (&s, config, database, error))
     goto out;
-  line = g_strdup_printf ("EHLO %s", config->helo_name != NULL ? config->helo_name : "vendpoint");
-  if (!exchange (&s, line, 250, 250, VP_SMTP_ERROR_PROTOCOL, "EHLO", &local))
+
+  if (!exchange (&s, NULL, 220, 220, VP_SMTP_ERROR_PROTOCOL, _("the connection"), error)
+      || !greet (&s, config, &ehlo, error))
+    goto out;
+  if (tls == VP_SMTP_TLS_STARTTLS)
     {
-      /* RFC 5321 §3.2: a server that does not know EHLO gets HELO. */
-      if (!g_error_matches (local, VP_SMTP_ERROR, VP_SMTP_ERROR_PROTOCOL))
+      if (!upgrade_to_tls (&s, config, ehlo, database, error))
         {
-          g_propagate_error (error, g_steal_pointer (&local));
+          /* Only polite words in clear text; the error stands whatever QUIT gets. */
+          if (s.stream == G_IO_STREAM (s.connection))
+            exchange (&s, "QUIT", 221, 221, VP_SMTP_ERROR_PROTOCOL, "QUIT", NULL);
           goto out;
         }
-      g_clear_error (&local);
-      g_free (line);
-      line = g_strdup_printf ("HELO %s", config->helo_name != NULL ? config->helo_name : "vendpoint");
-      if (!exchange (&s, line, 250, 250, VP_SMTP_ERROR_PROTOCOL, "HELO", error))
+      /* RFC 3207 §4.2: forget what was learnt in clear text and ask again. */
+      if (!greet (&s, config, &ehlo, error))
         goto out;
     }
-  ehlo = g_steal_pointer (&s.extensions);
   if (config->username != NULL && !authenticate (&s, config, ehlo, error))
     goto out;
 
   eight_bit = has_extension (ehlo, "8BITMIME", NULL);
-  g_free (line);
   line = g_strdup_printf ("MAIL FROM:<%s>%s", from, eight_bit ? " BODY=8BITMIME" : "");
   if (!exchange (&s, line, 250, 250, VP_SMTP_ERROR_SENDER_REJECTED, _("the sender"), error))
     goto out;

@@ -1,5 +1,6 @@
 /* vp-test-smtp.h: a small SMTP server on 127.0.0.1:0 in a thread, recording what it
- * receives, with scriptable refusals (tests only: test-smtp, test-notify) */
+ * receives, with scriptable refusals and STARTTLS or implicit TLS (GTlsServerConnection)
+ * when given a certificate (tests only: test-smtp, test-smtp-tls, test-notify) */
 #pragma once
 
 #include <gio/gio.h>
@@ -12,6 +13,7 @@ typedef struct
   char *data;        /* the message as sent, dot-stuffing undone, CRLF kept */
   char *auth_user;
   char *auth_pass;
+  gboolean tls;      /* the message came over TLS */
 } VpTestMail;
 
 typedef struct
@@ -22,6 +24,8 @@ typedef struct
   const char   *user;
   const char   *password;
   gboolean      no_ehlo;       /* answer EHLO with 502 */
+  GTlsCertificate *certificate; /* offer STARTTLS with it (or implicit TLS) */
+  gboolean      implicit_tls;  /* TLS from the first byte (needs @certificate) */
   /* Replies the test may change between connections (under lock) */
   char         *rcpt_reply;    /* NULL: "250 OK" */
   char         *data_reply;    /* NULL: "250 OK queued" */
@@ -33,6 +37,7 @@ typedef struct
   GCancellable *stop;
   GPtrArray    *mails;         /* VpTestMail * accepted */
   guint         connections;
+  GString      *verbs;         /* every command's first word, upper case, space-separated */
 } VpTestSmtp;
 
 static inline void
@@ -101,15 +106,55 @@ vp_test_smtp_b64 (const char *text)
   return out;
 }
 
+static inline GDataInputStream *
+vp_test_smtp_input (GIOStream *stream)
+{
+  GDataInputStream *in = g_data_input_stream_new (g_io_stream_get_input_stream (stream));
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  return in;
+}
+
+/* TLS over @base with the server's certificate, or NULL when the client gave up (e.g.
+ * it refused the certificate). */
+static inline GIOStream *
+vp_test_smtp_tls (VpTestSmtp *server,
+                  GIOStream  *base)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOStream) tls = g_tls_server_connection_new (base, server->certificate, &error);
+
+  g_assert_no_error (error);
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
+    return NULL;
+  return g_steal_pointer (&tls);
+}
+
 static inline void
 vp_test_smtp_session (VpTestSmtp        *server,
                       GSocketConnection *connection)
 {
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GIOStream) stream = g_object_ref (G_IO_STREAM (connection));
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out;
   VpTestMail *mail = g_new0 (VpTestMail, 1);
+  gboolean secure = FALSE;
 
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  if (server->implicit_tls)
+    {
+      g_clear_object (&stream);
+      stream = vp_test_smtp_tls (server, G_IO_STREAM (connection));
+      secure = TRUE;
+      if (stream == NULL)
+        {
+          vp_test_mail_free (mail);
+          return;
+        }
+    }
+  in = vp_test_smtp_input (stream);
+  out = g_io_stream_get_output_stream (stream);
   vp_test_smtp_say (out, "220 test.local ESMTP ready");
   for (;;)
     {
@@ -119,6 +164,10 @@ vp_test_smtp_session (VpTestSmtp        *server,
       if (line == NULL)
         break;
       upper = g_ascii_strup (line, -1);
+      g_mutex_lock (&server->lock);
+      g_string_append_printf (server->verbs, "%s%.*s", server->verbs->len > 0 ? " " : "",
+                              (int) strcspn (upper, " "), upper);
+      g_mutex_unlock (&server->lock);
       if (g_str_has_prefix (upper, "EHLO "))
         {
           if (server->no_ehlo)
@@ -129,11 +178,28 @@ vp_test_smtp_session (VpTestSmtp        *server,
 
               if (server->eight_bit)
                 g_string_append (reply, "250-8BITMIME\r\n");
+              if (server->certificate != NULL && !secure)
+                g_string_append (reply, "250-STARTTLS\r\n");
               if (server->auth != NULL)
                 g_string_append_printf (reply, "250-AUTH %s\r\n", server->auth);
               g_string_append (reply, "250 SIZE 1000000");
               vp_test_smtp_say (out, reply->str);
             }
+        }
+      else if (g_str_equal (upper, "STARTTLS") && server->certificate != NULL && !secure)
+        {
+          GIOStream *tls;
+
+          vp_test_smtp_say (out, "220 2.0.0 Ready to start TLS");
+          tls = vp_test_smtp_tls (server, G_IO_STREAM (connection));
+          if (tls == NULL)
+            break;
+          g_set_object (&stream, tls);
+          g_object_unref (tls);
+          g_clear_object (&in);
+          in = vp_test_smtp_input (stream);
+          out = g_io_stream_get_output_stream (stream);
+          secure = TRUE;
         }
       else if (g_str_has_prefix (upper, "HELO "))
         vp_test_smtp_say (out, "250 test.local");
@@ -201,6 +267,7 @@ vp_test_smtp_session (VpTestSmtp        *server,
             {
               g_free (mail->data);
               mail->data = g_string_free (g_steal_pointer (&data), FALSE);
+              mail->tls = secure;
               g_mutex_lock (&server->lock);
               g_ptr_array_add (server->mails, mail);
               g_mutex_unlock (&server->lock);
@@ -217,6 +284,9 @@ vp_test_smtp_session (VpTestSmtp        *server,
         vp_test_smtp_say (out, "500 5.5.1 Unknown command");
     }
   vp_test_mail_free (mail);
+  g_clear_object (&in);
+  if (stream != G_IO_STREAM (connection))
+    g_io_stream_close (stream, NULL, NULL);
 }
 
 static inline gpointer
@@ -252,6 +322,7 @@ vp_test_smtp_start (VpTestSmtp *server)
   g_mutex_init (&server->lock);
   server->mails = g_ptr_array_new_with_free_func ((GDestroyNotify) vp_test_mail_free);
   server->stop = g_cancellable_new ();
+  server->verbs = g_string_new (NULL);
   server->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
   g_assert_true (g_socket_bind (server->listener, address, TRUE, &error));
@@ -298,7 +369,20 @@ vp_test_smtp_stop (VpTestSmtp *server)
   g_ptr_array_unref (server->mails);
   g_free (server->rcpt_reply);
   g_free (server->data_reply);
+  g_string_free (server->verbs, TRUE);
   g_mutex_clear (&server->lock);
+}
+
+/* The commands seen so far, e.g. "EHLO STARTTLS EHLO AUTH MAIL RCPT DATA QUIT". */
+static inline char *
+vp_test_smtp_verbs (VpTestSmtp *server)
+{
+  char *verbs;
+
+  g_mutex_lock (&server->lock);
+  verbs = g_strdup (server->verbs->str);
+  g_mutex_unlock (&server->lock);
+  return verbs;
 }
 
 /* The header @name of @data (unfolded), or NULL. */
