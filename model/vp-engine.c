@@ -2079,6 +2079,97 @@ vp_engine_on_topup (VpDatabase  *db,
   return TRUE;
 }
 
+/*
+ * vp_engine_set_close_threshold:
+ *
+ * See vp-engine.h. One transaction: account_control.close_threshold and the audit row
+ * ("account.close-threshold", object "account:NUMBER") commit together.
+ */
+gboolean
+vp_engine_set_close_threshold (VpDatabase  *db,
+                               VpSession   *actor,
+                               const char  *account,
+                               gboolean     use_default,
+                               gint64       close_threshold,
+                               GError     **error)
+{
+  AccountState a = { 0 };
+  g_autofree char *object = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *old_text = NULL;
+  g_autofree char *new_text = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL && actor != NULL && account != NULL, FALSE);
+
+  if (!vp_session_require (actor, VP_PERM_ACCOUNT_MANAGE, error))
+    return FALSE;
+  if (!vp_database_begin (db, error))
+    return FALSE;
+  if (!account_state_load (db, 0, account, &a, error))
+    goto out;
+  if (!use_default && (close_threshold < a.thresholds[2] || ABS (close_threshold) > VP_MONEY_MAX))
+    {
+      g_autofree char *trip = vp_money_format (a.thresholds[2]);
+
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT,
+                   _("The close threshold of account %s must be at least its trip threshold "
+                     "(%s); leave it empty to close at the trip threshold"), a.number, trip);
+      goto out;
+    }
+  if (!account_state_save (db, &a, error))
+    goto out;
+  stmt = vp_database_prepare (db, "UPDATE account_control SET close_threshold = ?2 "
+                                  "WHERE account_id = ?1", error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, a.id);
+  if (!use_default)
+    sqlite3_bind_int64 (stmt, 2, close_threshold);
+  if (!step_done (db, stmt, _("Could not store the account's control state"), error))
+    goto out;
+
+  old_text = a.has_close_threshold ? vp_money_format (a.close_threshold) : NULL;
+  new_text = use_default ? NULL : vp_money_format (close_threshold);
+  before = vp_audit_json ("close_threshold", old_text, NULL);
+  after = vp_audit_json ("close_threshold", new_text, NULL);
+  object = g_strdup_printf ("account:%s", a.number);
+  if (!vp_audit_append (db, vp_session_get_operator_id (actor), "account.close-threshold",
+                        object, before, after, error))
+    goto out;
+  account_state_clear (&a);
+  return vp_database_commit (db, error);
+
+out:
+  vp_database_rollback (db);
+  account_state_clear (&a);
+  return FALSE;
+}
+
+/* See vp-engine.h. */
+gboolean
+vp_engine_get_close_threshold (VpDatabase  *db,
+                               const char  *account,
+                               gboolean    *out_set,
+                               gint64      *out_close_threshold,
+                               GError     **error)
+{
+  AccountState a = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (db != NULL && account != NULL, FALSE);
+  g_return_val_if_fail (out_set != NULL && out_close_threshold != NULL, FALSE);
+
+  vp_database_lock (db);
+  ok = account_state_load (db, 0, account, &a, error);
+  vp_database_unlock (db);
+  *out_set = ok && a.has_close_threshold;
+  *out_close_threshold = ok ? (a.has_close_threshold ? a.close_threshold : a.thresholds[2]) : 0;
+  account_state_clear (&a);
+  return ok;
+}
+
 static const struct
 {
   const char *name;

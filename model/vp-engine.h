@@ -191,6 +191,26 @@ gboolean    vp_engine_control        (VpDatabase       *db,
                                       guint            *out_queued,
                                       GError          **error);
 
+/* The balance above which a tripped prepaid account is closed again (after a top-up,
+ * or by the next cycle), set by an operator with VP_PERM_ACCOUNT_MANAGE, audited
+ * ("account.close-threshold", before / after). @use_default: clear it, so the account
+ * closes above its trip threshold again; otherwise @close_threshold (fen) must be at
+ * least the account's trip threshold (INVALID_AMOUNT). A supply tripped already
+ * closes under the new rule at the next top-up or cycle. */
+gboolean    vp_engine_set_close_threshold (VpDatabase  *db,
+                                           VpSession   *actor,
+                                           const char  *account,
+                                           gboolean     use_default,
+                                           gint64       close_threshold,
+                                           GError     **error);
+/* The close threshold in force (fen): the one set, or the trip threshold when
+ * @out_set is FALSE. */
+gboolean    vp_engine_get_close_threshold (VpDatabase  *db,
+                                           const char  *account,
+                                           gboolean    *out_set,
+                                           gint64      *out_close_threshold,
+                                           GError     **error);
+
 /* Commands, newest first (VpCommand *), of @account or all when NULL; @limit <= 0: all. */
 GPtrArray  *vp_engine_list_commands  (VpDatabase       *db,
                                       const char       *account,

@@ -1068,8 +1068,16 @@ static const SqlSpec alarm_spec = {
   " UNION ALL"
   " SELECT an.created_at, a.number, m.address,"
   "  CASE an.kind WHEN 'backwards' THEN '读数倒走 Reading went backwards'"
-  "  ELSE '读数跳变 Reading jumped' END, an.detail, NULL, NULL, a.id, an.id"
-  "  FROM anomalies an JOIN meters m ON m.id = an.meter_id JOIN accounts a ON a.id = m.account_id)"
+  "  ELSE '读数跳变 Reading jumped' END,"
+  /* an anomaly says whether a technician resolved it, how, who and why (0012) */
+  "  an.detail || CASE WHEN an.resolved_at IS NULL THEN ' — 未处理 open'"
+  "  ELSE ' — ' || CASE an.resolution WHEN 'rebaseline' THEN '已作为新起点 resolved: new start'"
+  "  ELSE '已忽略 resolved: dismissed' END"
+  "  || ' ' || strftime ('%Y-%m-%d %H:%M', an.resolved_at, 'localtime')"
+  "  || COALESCE (' ' || o.login, '') || COALESCE (': ' || an.note, '') END,"
+  "  NULL, NULL, a.id, an.id"
+  "  FROM anomalies an JOIN meters m ON m.id = an.meter_id JOIN accounts a ON a.id = m.account_id"
+  "  LEFT JOIN operators o ON o.id = an.resolved_by)"
   " WHERE t >= :from AND t < :to AND (:account IS NULL OR account_id = :account)"
   " ORDER BY t, seq"
 };

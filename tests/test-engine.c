@@ -8,7 +8,9 @@
 #include "config.h"
 
 
+#include "vp-anomaly.h"
 #include "vp-batch.h"
+#include "vp-report.h"
 #include "vp-tariff-store.h"
 #include "vp-test-engine.h"
 
@@ -1288,6 +1290,31 @@ exec_rc (VpDatabase *db,
   return rc & 0xff;
 }
 
+/* Copies the customers, accounts and meters of the database file @src into @old (an
+ * older schema), then runs @more_sql (which reads "src."), with foreign keys off. */
+static void
+copy_rows (VpDatabase *old,
+           const char *src,
+           const char *more_sql)
+{
+  g_autofree char *sql = g_strconcat ("INSERT INTO customers SELECT * FROM src.customers;"
+                                      "INSERT INTO accounts SELECT * FROM src.accounts;"
+                                      "INSERT INTO meters SELECT * FROM src.meters;",
+                                      more_sql, "DETACH src", NULL);
+  sqlite3 *handle;
+  sqlite3_stmt *stmt;
+
+  vp_database_lock (old);
+  handle = vp_database_get_handle (old);
+  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "ATTACH ?1 AS src", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, src, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  vp_database_unlock (old);
+}
+
 #define SET_TIME_COMMAND \
   "INSERT INTO commands (meter_id, account_id, action, origin, reason, next_attempt, " \
   "expires_at, created_at) SELECT id, account_id, 'set-time', 'manual', 'x', 0, 1, 'now' " \
@@ -1334,26 +1361,10 @@ test_engine_set_time_migration (Fixture       *f,
 
   /* schema 10 knows no set-time */
   g_assert_cmpint (exec_rc (old, SET_TIME_BATCH), ==, SQLITE_CONSTRAINT);
-  vp_database_lock (old);
-  {
-    sqlite3 *handle = vp_database_get_handle (old);
-    sqlite3_stmt *stmt;
-
-    g_assert_cmpint (sqlite3_exec (handle, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (handle, "ATTACH ?1 AS src", -1, &stmt, NULL), ==, SQLITE_OK);
-    sqlite3_bind_text (stmt, 1, src, -1, SQLITE_STATIC);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-    sqlite3_finalize (stmt);
-    g_assert_cmpint (sqlite3_exec (handle,
-                                   "INSERT INTO customers SELECT * FROM src.customers;"
-                                   "INSERT INTO accounts SELECT * FROM src.accounts;"
-                                   "INSERT INTO meters SELECT * FROM src.meters;"
-                                   "INSERT INTO commands SELECT * FROM src.commands;"
-                                   "INSERT INTO batches SELECT * FROM src.batches;"
-                                   "INSERT INTO batch_items SELECT * FROM src.batch_items;"
-                                   "DETACH src", NULL, NULL, NULL), ==, SQLITE_OK);
-  }
-  vp_database_unlock (old);
+  copy_rows (old, src,
+             "INSERT INTO commands SELECT * FROM src.commands;"
+             "INSERT INTO batches SELECT * FROM src.batches;"
+             "INSERT INTO batch_items SELECT * FROM src.batch_items;");
   g_assert_cmpint (exec_rc (old, SET_TIME_COMMAND), ==, SQLITE_CONSTRAINT);
   g_clear_pointer (&old, vp_database_unref);
 
@@ -1406,6 +1417,302 @@ test_engine_set_time_migration (Fixture       *f,
   vp_cycle_report_clear (&report);
 }
 
+/* ───────────── anomalies resolved by a technician; the close threshold ───────────── */
+
+static VpAnomaly *
+the_open_anomaly (Fixture    *f,
+                  const char *number)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open = vp_anomaly_list (f->c.db, TRUE, number, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+  return g_ptr_array_steal_index (open, 0);
+}
+
+static void
+resolve_refused (Fixture         *f,
+                 VpSession       *actor,
+                 gint64           id,
+                 VpAnomalyAction  action,
+                 const char      *note,
+                 gint             code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpAnomaly) resolved = NULL;
+
+  g_assert_false (vp_anomaly_resolve (f->c.db, actor, id, action, note, &resolved, &error));
+  g_assert_error (error, VP_MODEL_ERROR, code);
+  g_assert_null (resolved);
+}
+
+/* A register reset (board replaced): every later reading is "backwards" against the
+ * last good one, so nothing is charged and one anomaly stays open across cycles.
+ * Accepting it as the new start charges exactly the advance from the newest reading. */
+static void
+test_engine_anomaly_rebaseline (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *addresses[] = { "000000000041", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000041");
+  g_autoptr(VpAnomaly) an = NULL;
+  g_autoptr(VpAnomaly) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  VpCycleReport report = { 0 };
+  gint64 audit_before;
+
+  m->total = 500;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4500);
+  for (gint64 total = 10; total <= 30; total += 10)
+    {
+      m->total = total;
+      cycle (f, &report);
+      g_assert_cmpuint (report.anomalies, ==, 1);
+      g_assert_cmpint (balance (f, number), ==, 4500);
+    }
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'anomaly'"), ==, 3);
+  an = the_open_anomaly (f, number);
+  g_assert_cmpstr (an->kind, ==, "backwards");
+  g_assert_cmpstr (an->meter_address, ==, "000000000041");
+  g_assert_cmpint (an->total, ==, 10);
+  g_assert_null (an->resolved_at);
+
+  /* a cashier may not; a note is required; nothing changed */
+  audit_before = query (f, "SELECT COUNT(*) FROM audit WHERE action = 'denied'");
+  resolve_refused (f, f->c.cashier, an->id, VP_ANOMALY_REBASELINE, "reset",
+                   VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'denied'"), ==,
+                   audit_before + 1);
+  resolve_refused (f, f->c.technician, an->id, VP_ANOMALY_REBASELINE, "  ",
+                   VP_MODEL_ERROR_INVALID_ARGUMENT);
+  resolve_refused (f, f->c.technician, 9999, VP_ANOMALY_DISMISS, "x", VP_MODEL_ERROR_NOT_FOUND);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies WHERE resolved_at IS NULL"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'baseline'"), ==, 0);
+
+  g_assert_true (vp_anomaly_resolve (f->c.db, f->c.technician, an->id, VP_ANOMALY_REBASELINE,
+                                     " register cleared after repair ", &resolved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved->resolution, ==, "rebaseline");
+  g_assert_cmpstr (resolved->note, ==, "register cleared after repair");
+  g_assert_cmpstr (resolved->resolved_by_login, ==, vp_session_get_login (f->c.technician));
+  g_assert_nonnull (resolved->resolved_at);
+  /* the newest reading is the new start */
+  g_assert_cmpint (resolved->baseline_total, ==, 30);
+  g_assert_cmpint (query (f, "SELECT r.total FROM meter_state s JOIN readings r "
+                             "ON r.id = s.last_reading_id"), ==, 30);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'baseline'"), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'anomaly.resolve' "
+                             "AND object = 'account:%s' AND before LIKE '%%\"resolution\":null%%' "
+                             "AND after LIKE '%%\"resolution\":\"rebaseline\"%%'", number), ==, 1);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies WHERE resolved_at IS NULL"), ==, 0);
+  resolve_refused (f, f->c.technician, an->id, VP_ANOMALY_DISMISS, "again",
+                   VP_MODEL_ERROR_INVALID_ARGUMENT);
+
+  m->total = 75;
+  cycle (f, &report);
+  g_assert_cmpuint (report.charged, ==, 1);
+  g_assert_cmpint (balance (f, number), ==, 4500 - 45);
+  m->total = 90;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4500 - 60);
+
+  /* resolved ones stay listed; a new reset opens a new anomaly */
+  m->total = 5;
+  cycle (f, &report);
+  g_assert_cmpuint (report.anomalies, ==, 1);
+  {
+    g_autoptr(GPtrArray) all = vp_anomaly_list (f->c.db, FALSE, NULL, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 2);
+    g_assert_null (((VpAnomaly *) all->pdata[0])->resolution);
+    g_assert_cmpstr (((VpAnomaly *) all->pdata[1])->resolution, ==, "rebaseline");
+  }
+
+  /* the alarm and fault log says which one is resolved, how, by whom and why */
+  {
+    g_autoptr(VpReportTable) t = NULL;
+    VpReportParams params;
+    guint open = 0, resolved_rows = 0;
+
+    vp_report_params_init (&params);
+    params.from = g_strdup ("2026-01-01");
+    params.to = g_strdup ("2027-01-01");
+    t = vp_report_run (f->c.db, f->c.admin, "alarm-log", &params, &error);
+    g_assert_no_error (error);
+    for (guint r = 0; r < t->rows->len; r++)
+      {
+        const char *detail = vp_report_table_get_row (t, r)[4].text;
+
+        if (detail == NULL)
+          continue;
+        open += strstr (detail, "未处理 open") != NULL;
+        resolved_rows += strstr (detail, "resolved: new start") != NULL
+                         && strstr (detail, "register cleared after repair") != NULL;
+      }
+    g_assert_cmpuint (open, ==, 1);
+    g_assert_cmpuint (resolved_rows, ==, 1);
+    vp_report_params_clear (&params);
+  }
+  vp_cycle_report_clear (&report);
+}
+
+/* A single glitch dismissed: the next good reading is charged from the last good one.
+ * A meter that read plausibly since its anomaly cannot be rebaselined from it. */
+static void
+test_engine_anomaly_dismiss (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *addresses[] = { "000000000042", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000042");
+  g_autoptr(VpAnomaly) an = NULL;
+  g_autoptr(VpAnomaly) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  VpCycleReport report = { 0 };
+
+  m->total = 500;
+  cycle (f, &report);
+  m->total = 400;
+  cycle (f, &report);
+  an = the_open_anomaly (f, number);
+  g_assert_true (vp_anomaly_resolve (f->c.db, f->c.supervisor, an->id, VP_ANOMALY_DISMISS,
+                                     "bad read on a noisy bus", &resolved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved->resolution, ==, "dismiss");
+  g_assert_cmpint (resolved->baseline_reading_id, ==, 0);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM readings WHERE status = 'anomaly'"), ==, 1);
+  m->total = 600;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4400);
+
+  /* a glitch, then good readings while it is still open: nothing to start from */
+  g_clear_pointer (&an, vp_anomaly_free);
+  m->total = 50;
+  cycle (f, &report);
+  m->total = 650;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, 4350);
+  an = the_open_anomaly (f, number);
+  resolve_refused (f, f->c.technician, an->id, VP_ANOMALY_REBASELINE, "reset?",
+                   VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (query (f, "SELECT r.total FROM meter_state s JOIN readings r "
+                             "ON r.id = s.last_reading_id"), ==, 650);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies WHERE resolved_at IS NULL"), ==, 1);
+  vp_cycle_report_clear (&report);
+}
+
+/* A file at schema 11 with an open anomaly is upgraded by 0012: the anomaly stays
+ * open, lists with no resolution, and the new columns take a resolution. */
+static void
+test_engine_anomaly_migration (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *addresses[] = { "000000000043", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  g_autofree char *path = g_build_filename (f->c.dir, "old11.db", NULL);
+  g_autofree char *src = g_build_filename (f->c.dir, "vendpoint.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpDatabase) old = vp_database_open_at_version (path, 11, &error);
+  g_autoptr(GPtrArray) open = NULL;
+  TestMeter *m = meter (f, "000000000043");
+  VpCycleReport report = { 0 };
+
+  g_assert_no_error (error);
+  m->total = 500;
+  cycle (f, &report);
+  m->total = 100;
+  cycle (f, &report);
+  copy_rows (old, src,
+             "INSERT INTO readings SELECT * FROM src.readings WHERE status = 'anomaly';"
+             "INSERT INTO anomalies SELECT id, meter_id, reading_id, kind, detail, created_at, "
+             " resolved_at, resolved_by FROM src.anomalies;");
+  /* schema 11 has no resolution */
+  g_assert_cmpint (exec_rc (old, "UPDATE anomalies SET resolution = 'dismiss'"), ==, SQLITE_ERROR);
+  g_clear_pointer (&old, vp_database_unref);
+
+  old = vp_database_open (path, &error);
+  g_assert_no_error (error);
+  open = vp_anomaly_list (old, TRUE, number, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+  g_assert_cmpint (((VpAnomaly *) open->pdata[0])->total, ==, 100);
+  g_assert_null (((VpAnomaly *) open->pdata[0])->resolution);
+  g_assert_cmpint (exec_rc (old, "UPDATE anomalies SET resolution = 'bogus'"), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (exec_rc (old, "UPDATE anomalies SET resolution = 'dismiss', note = 'n', "
+                                 "resolved_at = 'now'"), ==, SQLITE_OK);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  open = vp_anomaly_list (old, TRUE, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
+/* A tripped account with a close threshold of 50.00 stays tripped at 30.00 and is
+ * closed at 60.00; the threshold is validated, audited and can go back to the default. */
+static void
+test_engine_close_threshold (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *addresses[] = { "000000000044", NULL };
+  g_autofree char *number = open_account (f, 5000, "tcp://gw1:8899", addresses);
+  TestMeter *m = meter (f, "000000000044");
+  g_autoptr(GError) error = NULL;
+  VpCycleReport report = { 0 };
+  gboolean set = TRUE;
+  gint64 close_at = 1;
+
+  g_assert_true (vp_engine_get_close_threshold (f->c.db, number, &set, &close_at, &error));
+  g_assert_no_error (error);
+  g_assert_false (set);
+  g_assert_cmpint (close_at, ==, 0);      /* the trip threshold */
+
+  m->total = 5500;
+  cycle (f, &report);
+  g_assert_cmpint (balance (f, number), ==, -500);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+
+  g_assert_false (vp_engine_set_close_threshold (f->c.db, f->c.technician, number, FALSE, 5000,
+                                                 &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (vp_engine_set_close_threshold (f->c.db, f->c.supervisor, number, FALSE, -100,
+                                                 &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_AMOUNT);
+  g_clear_error (&error);
+  g_assert_false (vp_engine_set_close_threshold (f->c.db, f->c.supervisor, "10000099", FALSE, 5000,
+                                                 &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (vp_engine_set_close_threshold (f->c.db, f->c.supervisor, number, FALSE, 5000,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query (f, "SELECT COUNT(*) FROM audit WHERE action = 'account.close-threshold' "
+                             "AND after = '{\"close_threshold\":\"50.00\"}'"), ==, 1);
+  g_assert_true (vp_engine_get_close_threshold (f->c.db, number, &set, &close_at, &error));
+  g_assert_true (set);
+  g_assert_cmpint (close_at, ==, 5000);
+
+  vp_test_engine_topup (&f->c, number, 3500, 0);     /* 30.00: stays tripped */
+  cycle (f, &report);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_OFF);
+  vp_test_engine_topup (&f->c, number, 3000, 1);     /* 60.00: closed */
+  send_commands (f, &report);
+  g_assert_cmpint (m->supply, ==, VP_SUPPLY_ON);
+
+  g_assert_true (vp_engine_set_close_threshold (f->c.db, f->c.supervisor, number, TRUE, 0,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_true (vp_engine_get_close_threshold (f->c.db, number, &set, &close_at, &error));
+  g_assert_false (set);
+  g_assert_cmpint (close_at, ==, 0);
+  vp_cycle_report_clear (&report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1431,6 +1738,10 @@ main (int   argc,
   ADD ("/vp/engine/set-time", test_engine_set_time);
   ADD ("/vp/engine/set-time-failures", test_engine_set_time_failures);
   ADD ("/vp/engine/set-time-migration", test_engine_set_time_migration);
+  ADD ("/vp/engine/anomaly-rebaseline", test_engine_anomaly_rebaseline);
+  ADD ("/vp/engine/anomaly-dismiss", test_engine_anomaly_dismiss);
+  ADD ("/vp/engine/anomaly-migration", test_engine_anomaly_migration);
+  ADD ("/vp/engine/close-threshold", test_engine_close_threshold);
 #undef ADD
   g_test_add ("/vp/engine/set-time-no-gateway-support", Fixture, "bare", fixture_setup,
               test_engine_set_time_no_gateway_support, fixture_teardown);
