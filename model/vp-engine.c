@@ -986,7 +986,10 @@ evaluate_account (VpDatabase     *db,
 
   if (a.prepaid)
     {
-      gint64 close_at = a.has_close_threshold ? a.close_threshold : a.thresholds[2];
+      /* never below trip: a trip threshold raised after the close threshold was set
+       * would otherwise close and trip the supply on alternate cycles */
+      gint64 close_at = a.has_close_threshold ? MAX (a.close_threshold, a.thresholds[2])
+                                              : a.thresholds[2];
 
       if (a.balance <= a.thresholds[2] && !a.tripped)
         {
@@ -1849,7 +1852,7 @@ evaluate_pending (VpEngine      *self,
                               "((a.balance <= a.trip AND IFNULL (ac.tripped, 0) = 0 "
                               "  AND IFNULL (ac.keep_power, 0) = 0) "
                               " OR (IFNULL (ac.tripped, 0) = 1 "
-                              "  AND a.balance > COALESCE (ac.close_threshold, a.trip)))", error);
+                              "  AND a.balance > MAX (COALESCE (ac.close_threshold, a.trip), a.trip)))", error);
   if (stmt == NULL)
     {
       vp_database_unlock (self->db);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vp-anomalies-panel.h"
 #include "vp-commissioning.h"
 #include "vp-meters-page.h"
 #include "vp-money.h"
@@ -42,6 +43,8 @@ struct _VpMetersPage
   GtkProgressBar  *progress;
   GtkLabel        *status_label;
   GtkTextView     *log_view;
+  GtkBox          *anomalies_box;
+  VpAnomaliesPanel *anomalies;
 };
 
 G_DEFINE_FINAL_TYPE (VpMetersPage, vp_meters_page, GTK_TYPE_WIDGET)
@@ -625,6 +628,10 @@ vp_meters_page_constructed (GObject *object)
   G_OBJECT_CLASS (vp_meters_page_parent_class)->constructed (object);
 
   g_assert (self->context != NULL);
+  /* the readings the engine would not charge: resolved here, where the technician
+   * works on meters (also without a local meter interface) */
+  self->anomalies = VP_ANOMALIES_PANEL (vp_anomalies_panel_new (self->context));
+  gtk_box_append (self->anomalies_box, GTK_WIDGET (self->anomalies));
   self->commissioning = vp_context_get_commissioning (self->context);
   if (self->commissioning != NULL)
     {
@@ -748,6 +755,7 @@ vp_meters_page_class_init (VpMetersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VpMetersPage, progress);
   gtk_widget_class_bind_template_child (widget_class, VpMetersPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, VpMetersPage, log_view);
+  gtk_widget_class_bind_template_child (widget_class, VpMetersPage, anomalies_box);
 
   gtk_widget_class_install_action (widget_class, "meters.read-address", NULL, simple_action);
   gtk_widget_class_install_action (widget_class, "meters.read-item", NULL, simple_action);
@@ -886,4 +894,12 @@ vp_meters_page_get_log_text (VpMetersPage *self)
   buffer = gtk_text_view_get_buffer (self->log_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+VpAnomaliesPanel *
+vp_meters_page_get_anomalies (VpMetersPage *self)
+{
+  g_return_val_if_fail (VP_IS_METERS_PAGE (self), NULL);
+
+  return self->anomalies;
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vp-anomalies-panel.h"
 #include "vp-context.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,7 @@ const char  *vp_meters_page_get_status     (VpMetersPage    *self,
                                             gboolean        *is_error);
 /* The frame log as shown. */
 char        *vp_meters_page_get_log_text   (VpMetersPage    *self);
+/* The open reading anomalies, with their Accept as new start / Dismiss buttons. */
+VpAnomaliesPanel *vp_meters_page_get_anomalies (VpMetersPage *self);
 
 G_END_DECLS
