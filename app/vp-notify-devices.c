@@ -21,6 +21,7 @@ struct _VpNotifyDevices
   char           *helo_name;
   char           *username;
   char           *password;
+  char           *ca_file;
   char           *from;
 };
 
@@ -100,10 +101,12 @@ vp_notify_devices_new (const char          *sms_link,
       self->helo_name = g_strdup (smtp->helo_name);
       self->username = g_strdup (smtp->username);
       self->password = g_strdup (smtp->password);
+      self->ca_file = g_strdup (smtp->ca_file);
       self->smtp.host = self->host;
       self->smtp.helo_name = self->helo_name;
       self->smtp.username = self->username;
       self->smtp.password = self->password;
+      self->smtp.ca_file = self->ca_file;
       self->from = g_strdup (from);
       self->sender.send_email = send_email;
     }
@@ -123,6 +126,7 @@ vp_notify_devices_free (VpNotifyDevices *self)
   if (self->password != NULL)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
+  g_free (self->ca_file);
   g_free (self->from);
   g_free (self);
 }

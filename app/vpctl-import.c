@@ -241,10 +241,13 @@ vpctl_notify_devices_from_settings (VpDatabase  *db,
   g_autofree char *sms_link = vp_settings_get (db, VP_NOTIFY_SMS_LINK_KEY);
   g_autofree char *server = vp_settings_get (db, VP_NOTIFY_SMTP_SERVER_KEY);
   g_autofree char *from = vp_settings_get (db, VP_NOTIFY_FROM_KEY);
+  g_autofree char *tls = vp_settings_get (db, VP_NOTIFY_SMTP_TLS_KEY);
+  g_autofree char *ca_file = vp_settings_get (db, VP_NOTIFY_SMTP_CA_FILE_KEY);
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
   char *password = NULL;
-  VpSmtpConfig smtp = { 0 };
+  /* No mode stored: a server configured before TLS was supported, kept as it was. */
+  VpSmtpConfig smtp = { .tls = VP_SMTP_TLS_NONE };
   VpNotifyDevices *devices;
   gboolean sms = sms_link != NULL && sms_link[0] != '\0';
   gboolean mail = server != NULL && server[0] != '\0';
@@ -264,8 +267,15 @@ vpctl_notify_devices_from_settings (VpDatabase  *db,
                    VP_NOTIFY_FROM_KEY);
       return NULL;
     }
+  if (mail && tls[0] != '\0' && !vp_smtp_tls_from_string (tls, &smtp.tls))
+    {
+      g_set_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT,
+                   _("The setting %s wants starttls, tls or none, not “%s”"), VP_NOTIFY_SMTP_TLS_KEY, tls);
+      return NULL;
+    }
   if (mail && !read_stored_login (db, &user, &password, error))
     return NULL;
+  smtp.ca_file = ca_file;
   smtp.host = host;
   smtp.username = user;
   smtp.password = password;
@@ -288,6 +298,8 @@ notify_send (VpctlContext *ctx,
   g_autofree char *from = NULL;
   g_autofree char *user = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *tls = NULL;
+  g_autofree char *ca_file = NULL;
   g_autoptr(VpNotifyDevices) devices = NULL;
   char *password = NULL;
   gboolean plain_auth = FALSE;
@@ -297,9 +309,15 @@ notify_send (VpctlContext *ctx,
     { "smtp", 0, 0, G_OPTION_ARG_STRING, &smtp_text, N_("The mail server"), N_("HOST:PORT") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address of the e-mails"), N_("ADDR") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Mail server log-in"), N_("USER") },
+    { "tls", 0, 0, G_OPTION_ARG_STRING, &tls,
+      N_("starttls (the default), tls (implicit, port 465) or none (the default for a "
+         "server on this computer)"), N_("MODE") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("Trust the mail server's certificate only if signed by a CA in this PEM file "
+         "(default: the system's CAs)"), N_("FILE") },
     { "plain-auth", 0, 0, G_OPTION_ARG_NONE, &plain_auth,
-      N_("Send the log-in to a server that is not on this computer without TLS "
-         "(TLS is not supported; only on a network you trust)"), NULL },
+      N_("With --tls none, send the log-in to a server that is not on this computer "
+         "(only on a network you trust)"), NULL },
     { NULL }
   };
   VpSmtpConfig smtp = { 0 };
@@ -319,6 +337,8 @@ notify_send (VpctlContext *ctx,
     return vpctl_usage_error (ctx, _("--smtp wants HOST:PORT, not “%s”"), smtp_text);
   if (smtp_text != NULL && from == NULL)
     return vpctl_usage_error (ctx, _("Say whose address the e-mails come from with --from"));
+  if (tls != NULL && !vp_smtp_tls_from_string (tls, &smtp.tls))
+    return vpctl_usage_error (ctx, _("--tls wants starttls, tls or none, not “%s”"), tls);
 
   db = vpctl_open_db (ctx, &error);
   if (db == NULL)
@@ -335,6 +355,7 @@ notify_send (VpctlContext *ctx,
       smtp.username = user;
       smtp.password = password;
       smtp.allow_plain_auth = plain_auth;
+      smtp.ca_file = ca_file;
     }
   devices = vp_notify_devices_new (sms_link, smtp_text != NULL ? &smtp : NULL, from);
   if (password != NULL)
@@ -474,8 +495,25 @@ notify_release (VpctlContext *ctx,
   return VPCTL_EXIT_OK;
 }
 
+/* The TLS mode to store with a new mail server @host when --tls is not given: the
+ * default for the host (vp-smtp.h), or NULL when that is what is stored already (an
+ * unset mode means none). */
+static const char *
+default_tls_to_store (VpDatabase *db,
+                      const char *host)
+{
+  g_autofree char *stored = vp_settings_get (db, VP_NOTIFY_SMTP_TLS_KEY);
+  VpSmtpTls current = VP_SMTP_TLS_NONE;
+  VpSmtpTls wanted = vp_smtp_tls_default_for_host (host);
+
+  if (stored[0] != '\0' && !vp_smtp_tls_from_string (stored, &current))
+    current = VP_SMTP_TLS_DEFAULT;
+  return current != wanted ? vp_smtp_tls_to_string (wanted) : NULL;
+}
+
 /* Stores the e-mail copy address, the channels `vpctl service --jobs` delivers through
- * (audited settings) and the SMTP log-in (sealed at rest, vp-secret.h). */
+ * (audited settings) and the SMTP log-in (sealed at rest, vp-secret.h). A new mail
+ * server without --tls gets the default mode for its host. */
 static int
 notify_config (VpctlContext *ctx,
                int           argc,
@@ -487,6 +525,9 @@ notify_config (VpctlContext *ctx,
   g_autofree char *sms_link = NULL;
   g_autofree char *smtp_server = NULL;
   g_autofree char *from = NULL;
+  g_autofree char *tls = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *ca_path = NULL;
   GOptionEntry entries[] = {
     { "email-to", 0, 0, G_OPTION_ARG_STRING, &email_to,
       N_("Mailbox that gets a copy of every message (\"\" turns e-mail off)"), N_("ADDR") },
@@ -497,15 +538,23 @@ notify_config (VpctlContext *ctx,
     { "smtp-server", 0, 0, G_OPTION_ARG_STRING, &smtp_server,
       N_("The mail server for the service (\"\" turns e-mail off)"), N_("HOST:PORT") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address of the e-mails"), N_("ADDR") },
+    { "tls", 0, 0, G_OPTION_ARG_STRING, &tls,
+      N_("starttls, tls (implicit, port 465) or none; a new --smtp-server without it gets "
+         "starttls, or none for a server on this computer"), N_("MODE") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("PEM file of the CA that signed the mail server's certificate (\"\": the system's CAs)"),
+      N_("FILE") },
     { NULL }
   };
   static const char * const channel_keys[] = {
-    VP_NOTIFY_SMS_LINK_KEY, VP_NOTIFY_SMTP_SERVER_KEY, VP_NOTIFY_FROM_KEY
+    VP_NOTIFY_SMS_LINK_KEY, VP_NOTIFY_SMTP_SERVER_KEY, VP_NOTIFY_FROM_KEY,
+    VP_NOTIFY_SMTP_TLS_KEY, VP_NOTIFY_SMTP_CA_FILE_KEY
   };
   const char *channels[G_N_ELEMENTS (channel_keys)];
   gboolean any_channel = FALSE;
   g_autofree char *host = NULL;
   guint16 port;
+  VpSmtpTls mode;
   VpSession *session;
   VpDatabase *db;
 
@@ -514,16 +563,29 @@ notify_config (VpctlContext *ctx,
   channels[0] = sms_link;
   channels[1] = smtp_server;
   channels[2] = from;
+  channels[3] = tls;
+  if (ca_file != NULL)
+    channels[4] = ca_path = ca_file[0] != '\0' ? g_canonicalize_filename (ca_file, NULL) : g_strdup ("");
+  else
+    channels[4] = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
     any_channel |= channels[i] != NULL;
   if (argc != 1 || (email_to == NULL && user == NULL && !any_channel))
-    return vpctl_usage_error (ctx, _("Give --email-to, --smtp-user, --sms-link, --smtp-server "
-                                     "and/or --from"));
+    return vpctl_usage_error (ctx, _("Give --email-to, --smtp-user, --sms-link, --smtp-server, "
+                                     "--tls, --ca-file and/or --from"));
   if (smtp_server != NULL && smtp_server[0] != '\0' && !parse_host_port (smtp_server, &host, &port))
     return vpctl_usage_error (ctx, _("--smtp-server wants HOST:PORT, not “%s”"), smtp_server);
+  if (tls != NULL && !vp_smtp_tls_from_string (tls, &mode))
+    return vpctl_usage_error (ctx, _("--tls wants starttls, tls or none, not “%s”"), tls);
+  if (ca_path != NULL && ca_path[0] != '\0' && !g_file_test (ca_path, G_FILE_TEST_IS_REGULAR))
+    return vpctl_usage_error (ctx, _("--ca-file: there is no file “%s”"), ca_path);
   session = open_session (ctx, &db, &error);
   if (session == NULL || !vp_session_require (session, VP_PERM_SETTINGS, &error))
     return vpctl_fail (ctx, error);
+  if (tls != NULL)
+    channels[3] = vp_smtp_tls_to_string (mode);
+  else if (host != NULL)
+    channels[3] = default_tls_to_store (db, host);
   if (email_to != NULL && !vp_database_set_setting (db, VP_NOTIFY_EMAIL_TO_KEY, email_to, &error))
     return vpctl_fail (ctx, error);
   for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
@@ -544,6 +606,8 @@ notify_config (VpctlContext *ctx,
     }
   if (!ctx->json)
     g_print (_("Notification settings saved\n"));
+  if (!ctx->json && channels[3] != NULL)
+    g_print (_("Mail server TLS mode: %s\n"), channels[3]);
   return VPCTL_EXIT_OK;
 }
 

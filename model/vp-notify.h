@@ -38,6 +38,11 @@ G_BEGIN_DECLS
 #define VP_NOTIFY_SMS_LINK_KEY      "notify.sms_link"     /* the modem's link URI */
 #define VP_NOTIFY_SMTP_SERVER_KEY   "notify.smtp_server"  /* HOST:PORT */
 #define VP_NOTIFY_FROM_KEY          "notify.from"         /* sender address of e-mails */
+/* "starttls", "tls" or "none" (devices/vp-smtp.h); empty or unset = none, which is how
+ * mail servers stored before TLS was supported keep working. `vpctl notify config`
+ * stores the default for a new server (starttls; none for localhost/127.x/::1). */
+#define VP_NOTIFY_SMTP_TLS_KEY      "notify.smtp_tls"
+#define VP_NOTIFY_SMTP_CA_FILE_KEY  "notify.smtp_ca_file" /* PEM; empty = the system CAs */
 
 /* How messages leave the station (implemented in app/vp-notify-devices.c). Every
  * function may be NULL: that channel is not available. Called on the caller's thread. */

@@ -44,6 +44,10 @@ static const VpSettingInfo infos[] = {
     N_("Mail server (HOST:PORT)") },
   { VP_NOTIFY_FROM_KEY, VP_SETTING_OPTIONAL_TEXT, "",
     N_("Sender address of e-mails") },
+  { VP_NOTIFY_SMTP_TLS_KEY, VP_SETTING_CHOICE, "",
+    N_("Mail server TLS: starttls, tls (port 465) or none (empty: none)"), "starttls tls none" },
+  { VP_NOTIFY_SMTP_CA_FILE_KEY, VP_SETTING_OPTIONAL_TEXT, "",
+    N_("Mail server CA file (PEM; empty: the system's CAs)") },
 };
 
 guint
@@ -139,6 +143,16 @@ normalise (const VpSettingInfo  *info,
     case VP_SETTING_BOOLEAN:
       if (g_str_equal (text, "true") || g_str_equal (text, "false"))
         return g_steal_pointer (&text);
+      break;
+
+    case VP_SETTING_CHOICE:
+      {
+        g_auto(GStrv) choices = g_strsplit (info->choices, " ", -1);
+        g_autofree char *lower = g_ascii_strdown (text, -1);
+
+        if (text[0] == '\0' || g_strv_contains ((const char * const *) choices, lower))
+          return g_steal_pointer (&lower);
+      }
       break;
 
     case VP_SETTING_PERIOD:

@@ -22,6 +22,7 @@ typedef enum
   VP_SETTING_PERIOD,    /* "HH:MM-HH:MM", or empty for none */
   VP_SETTING_OPTIONAL_TEXT, /* 0-500 characters; empty = off */
   VP_SETTING_SIGNED_MONEY,  /* yuan "-5.00", may be below zero, stored as vp_money_format() */
+  VP_SETTING_CHOICE,        /* empty, or one of the words of @choices (stored lower case) */
 } VpSettingKind;
 
 typedef struct
@@ -30,6 +31,7 @@ typedef struct
   VpSettingKind  kind;
   const char    *fallback;   /* what the reader uses when unset */
   const char    *label;      /* untranslated; pass through gettext */
+  const char    *choices;    /* VP_SETTING_CHOICE: the values allowed, space-separated */
 } VpSettingInfo;
 
 guint                vp_settings_get_n_infos (void);

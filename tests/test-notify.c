@@ -10,6 +10,7 @@
 #include "vp-modem-sim.h"
 #include "vp-notify-devices.h"
 #include "vp-notify.h"
+#include "vp-settings.h"
 #include "vp-test-counter.h"
 #include "vp-test-smtp.h"
 
@@ -423,6 +424,100 @@ test_notify_vpctl (Fixture       *f,
   g_assert_cmpuint (vp_test_smtp_count (&f->smtp), ==, 1);
 }
 
+/* The stored TLS mode of the mail server. */
+static char *
+stored_tls (Fixture *f)
+{
+  return vp_settings_get (f->counter.db, VP_NOTIFY_SMTP_TLS_KEY);
+}
+
+/* vpctl notify send over implicit TLS with the test CA (tests/data/smtp-tls), refused
+ * without it; vpctl notify config stores the mode (a new server gets its host's
+ * default) and the registry takes only the three modes. */
+static void
+test_notify_vpctl_tls (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("VP_SOURCE_DIR"), "tests", "data", "smtp-tls", NULL);
+  g_autofree char *ca_file = g_build_filename (dir, "ca.pem", NULL);
+  g_autofree char *cert_file = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key_file = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *smtp = NULL;
+  g_autofree char *tls = NULL;
+  g_autoptr(GError) error = NULL;
+  VpTestSmtp server = { .implicit_tls = TRUE };
+  int status = -1;
+
+  if (g_getenv ("VPCTL") == NULL)
+    {
+      g_test_skip ("VPCTL is not set (run through meson test)");
+      return;
+    }
+  server.certificate = g_tls_certificate_new_from_files (cert_file, key_file, &error);
+  g_assert_no_error (error);
+  vp_test_smtp_start (&server);
+  smtp = g_strdup_printf ("127.0.0.1:%u", server.port);
+  add_message (f, NULL, TEXT_ZH);
+  {
+    g_autofree char *bad = vpctl (f, &status, "notify", "send", "--smtp", smtp, "--from",
+                                  "counter@example.com", "--tls", "ssl", NULL);
+
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    g_autofree char *refused = vpctl (f, &status, "--json", "notify", "send", "--smtp", smtp, "--from",
+                                      "counter@example.com", "--tls", "tls", NULL);
+    g_autofree char *list = vpctl (f, &status, "--json", "notify", "list", NULL);
+
+    g_assert_nonnull (strstr (refused, "\"sent\":0"));
+    g_assert_nonnull (strstr (list, "not signed by a trusted certificate authority"));
+  }
+  g_assert_cmpuint (vp_test_smtp_count (&server), ==, 0);
+  {
+    g_autofree char *out = NULL;
+    g_autoptr(VpDelivery) email = delivery (f, "email");
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, email->id);
+
+    /* A certificate problem waits for a technician, not for a retry. */
+    g_assert_cmpstr (email->state, ==, "abandoned");
+    g_free (vpctl (f, &status, "notify", "release", id, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    out = vpctl (f, &status, "--json", "notify", "send", "--smtp", smtp, "--from",
+                 "counter@example.com", "--tls", "tls", "--ca-file", ca_file, NULL);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (out, "\"sent\":1"));
+  }
+  g_assert_cmpuint (vp_test_smtp_count (&server), ==, 1);
+  g_assert_true (((VpTestMail *) g_ptr_array_index (server.mails, 0))->tls);
+  vp_test_smtp_stop (&server);
+  g_clear_object (&server.certificate);
+
+  /* Stored settings: a remote server gets starttls, a local relay none. */
+  g_free (vpctl (f, &status, "notify", "config", "--smtp-server", "smtp.example.com:587", NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  tls = stored_tls (f);
+  g_assert_cmpstr (tls, ==, "starttls");
+  g_free (vpctl (f, &status, "notify", "config", "--smtp-server", "127.0.0.1:25", NULL));
+  g_clear_pointer (&tls, g_free);
+  tls = stored_tls (f);
+  g_assert_cmpstr (tls, ==, "none");
+  g_free (vpctl (f, &status, "notify", "config", "--tls", "TLS", "--ca-file", "/no/such.pem", NULL));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_free (vpctl (f, &status, "notify", "config", "--tls", "TLS", NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_clear_pointer (&tls, g_free);
+  tls = stored_tls (f);
+  g_assert_cmpstr (tls, ==, "tls");
+  g_assert_false (vp_settings_set (f->counter.db, f->counter.admin, VP_NOTIFY_SMTP_TLS_KEY, "ssl", &error));
+  g_assert_error (error, VP_MODEL_ERROR, VP_MODEL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (vp_settings_set (f->counter.db, f->counter.admin, VP_NOTIFY_SMTP_TLS_KEY, " StartTLS ", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&tls, g_free);
+  tls = stored_tls (f);
+  g_assert_cmpstr (tls, ==, "starttls");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +531,7 @@ main (int   argc,
   ADD ("partial", test_notify_partial);
   ADD ("crash", test_notify_crash);
   ADD ("vpctl", test_notify_vpctl);
+  ADD ("vpctl-tls", test_notify_vpctl_tls);
 #undef ADD
   g_test_add_func ("/vp/notify/crash-child", test_notify_crash_child);
   return g_test_run ();

@@ -200,7 +200,7 @@ create_subsidy (Fixture *f)
 
 /* The fee due today is charged once by the first cycle's jobs and never again; a batch
  * due now runs; the alarm messages of the cycle go out by e-mail through the channels in
- * the settings. */
+ * the settings, over STARTTLS to a server whose certificate the CA file vouches for. */
 static void
 test_jobs (Fixture       *f,
            gconstpointer  data)
@@ -211,6 +211,10 @@ test_jobs (Fixture       *f,
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GString) log = g_string_new (NULL);
   g_autofree char *server_text = NULL;
+  g_autofree char *tls_dir = g_build_filename (g_getenv ("VP_SOURCE_DIR"), "tests", "data", "smtp-tls", NULL);
+  g_autofree char *ca_file = g_build_filename (tls_dir, "ca.pem", NULL);
+  g_autofree char *cert_file = g_build_filename (tls_dir, "server.pem", NULL);
+  g_autofree char *key_file = g_build_filename (tls_dir, "server.key", NULL);
   VpTestSmtp smtp = { 0 };
   VpTestMail *mail;
 
@@ -222,11 +226,13 @@ test_jobs (Fixture       *f,
   smtp.auth = "PLAIN LOGIN";
   smtp.user = "station";
   smtp.password = SMTP_PASSWORD;
+  smtp.certificate = g_tls_certificate_new_from_files (cert_file, key_file, &error);
+  g_assert_no_error (error);
   vp_test_smtp_start (&smtp);
   server_text = g_strdup_printf ("127.0.0.1:%u", smtp.port);
   config = spawn_vpctl (f, "admin-pass-1", "notify", "config", "--email-to", "ops@example.com",
                         "--smtp-server", server_text, "--from", "station@example.com",
-                        "--smtp-user", "station", NULL);
+                        "--smtp-user", "station", "--tls", "starttls", "--ca-file", ca_file, NULL);
   g_assert_true (g_subprocess_wait_check (config, NULL, &error));
   g_assert_no_error (error);
   create_subsidy (f);
@@ -235,7 +241,7 @@ test_jobs (Fixture       *f,
   /* the settings went through the audited registry */
   g_assert_cmpint (query (db, "SELECT COUNT(*) FROM audit WHERE action = 'setting.change' "
                               "AND object LIKE 'setting:notify.%'"),
-                   ==, 2);
+                   ==, 4);
 
   proc = spawn_vpctl (f, "admin-pass-1", "service", "--jobs", "--interval", "1", "--poll", "1",
                       NULL);
@@ -263,7 +269,9 @@ test_jobs (Fixture       *f,
   mail = g_ptr_array_index (smtp.mails, 0);
   g_assert_cmpstr (mail->auth_user, ==, "station");
   g_assert_cmpstr (mail->rcpt_to, ==, "<ops@example.com>");
+  g_assert_true (mail->tls);
   vp_test_smtp_stop (&smtp);
+  g_clear_object (&smtp.certificate);
 }
 
 /* Without --jobs the service needs no password and runs no job; with --jobs and no
