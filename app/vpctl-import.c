@@ -273,6 +273,9 @@ vpctl_notify_devices_from_settings (VpDatabase  *db,
                    _("The setting %s wants starttls, tls or none, not “%s”"), VP_NOTIFY_SMTP_TLS_KEY, tls);
       return NULL;
     }
+  if (mail && tls[0] == '\0' && vp_smtp_tls_default_for_host (host) != VP_SMTP_TLS_NONE)
+    g_message ("e-mail to %s goes in clear text: no TLS mode is set "
+               "(vpctl notify config --tls starttls|tls|none)", server);
   if (mail && !read_stored_login (db, &user, &password, error))
     return NULL;
   smtp.ca_file = ca_file;

@@ -373,8 +373,10 @@ exchange (Session      *s,
 
     /* RFC 3207 §4: 530 "Must issue a STARTTLS command first". */
     if (code == 530 && strstr (valid, "STARTTLS") != NULL)
-      kind = VP_SMTP_ERROR_TLS_REQUIRED;
-    g_set_error (error, VP_SMTP_ERROR, kind, _("Mail server refused %s: %u %s"), step, code, valid);
+      g_set_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_TLS_REQUIRED,
+                   _("Mail server refused %s: %u %s (choose TLS mode starttls)"), step, code, valid);
+    else
+      g_set_error (error, VP_SMTP_ERROR, kind, _("Mail server refused %s: %u %s"), step, code, valid);
   }
   return FALSE;
 }

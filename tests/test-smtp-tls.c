@@ -276,6 +276,11 @@ test_tls_none (void)
   g_assert_no_error (error);
   assert_delivered (&server, 1, FALSE);
   assert_verbs (&server, "EHLO AUTH MAIL RCPT DATA QUIT EHLO AUTH MAIL RCPT DATA QUIT");
+  /* A server that wants TLS says so (RFC 3207 §4), and the error says what to choose. */
+  vp_test_smtp_set_replies (&server, "530 5.7.0 Must issue a STARTTLS command first", NULL);
+  g_assert_false (send_to (&server, "127.0.0.1", VP_SMTP_TLS_NONE, TRUE, &error));
+  g_assert_error (error, VP_SMTP_ERROR, VP_SMTP_ERROR_TLS_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "choose TLS mode starttls"));
   stop_server (&server);
 }
 
