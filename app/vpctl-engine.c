@@ -1,5 +1,5 @@
 /* vpctl-engine.c: "vpctl tariff …", "cycle", "service", "command list", "alarm list",
- * "control", "reconcile"
+ * "control", "reconcile", "engine anomalies|resolve|close-threshold"
  *
  * Thin: parse, call the model (vp-tariff-store, vp-engine: roles, audit and the
  * money rules live there), print text or one JSON document. Meters are reached through
@@ -9,9 +9,11 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "vp-anomaly.h"
 #include "vp-database.h"
 #include "vp-batch.h"
 #include "vp-engine.h"
@@ -898,4 +900,215 @@ vpctl_group_reconcile (VpctlContext *ctx,
   if (ctx->json)
     vpctl_print_builder (b);
   return VPCTL_EXIT_OK;
+}
+
+/* ---- engine: anomalies, close threshold ---- */
+
+/* One anomaly in the fields "vpctl engine anomalies" and "resolve" print. */
+static void
+anomaly_to_json (JsonBuilder     *b,
+                 const VpAnomaly *an)
+{
+  g_autofree char *total = vp_tariff_quantity_format (an->total);
+  g_autofree char *baseline = an->baseline_reading_id > 0
+                              ? vp_tariff_quantity_format (an->baseline_total) : NULL;
+
+  json_builder_begin_object (b);
+  vpctl_json_add_int (b, "id", an->id);
+  vpctl_json_add_string (b, "account", an->account);
+  vpctl_json_add_string (b, "meter", an->meter_address);
+  vpctl_json_add_string (b, "kind", an->kind);
+  vpctl_json_add_string (b, "detail", an->detail);
+  vpctl_json_add_int (b, "reading_id", an->reading_id);
+  vpctl_json_add_string (b, "total", total);
+  vpctl_json_add_int (b, "read_at", an->read_at);
+  vpctl_json_add_string (b, "created_at", an->created_at);
+  vpctl_json_add_string (b, "state", an->resolved_at == NULL ? "open" : "resolved");
+  vpctl_json_add_string (b, "resolution", an->resolution);
+  vpctl_json_add_string (b, "note", an->note);
+  vpctl_json_add_string (b, "resolved_by", an->resolved_by_login);
+  vpctl_json_add_string (b, "resolved_at", an->resolved_at);
+  vpctl_json_add_string (b, "baseline_total", baseline);
+  json_builder_end_object (b);
+}
+
+static void
+print_anomaly_text (const VpAnomaly *an)
+{
+  g_autofree char *total = vp_tariff_quantity_format (an->total);
+
+  g_print ("%6" G_GINT64_FORMAT "  %s  %s  %-9s %10s  %s  ", an->id, an->account,
+           an->meter_address, an->kind, total, an->created_at);
+  if (an->resolved_at == NULL)
+    g_print ("%s — %s\n", _("open"), an->detail);
+  else
+    g_print ("%s %s %s: %s\n", an->resolution,
+             an->resolved_by_login != NULL ? an->resolved_by_login : "?", an->resolved_at,
+             an->note != NULL ? an->note : "");
+}
+
+static int
+engine_anomalies (VpctlContext *ctx,
+                  int           argc,
+                  char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) anomalies = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *account = NULL;
+  gboolean open_only = FALSE;
+  GOptionEntry entries[] = {
+    { "open", 0, 0, G_OPTION_ARG_NONE, &open_only, N_("Only those not resolved yet"), NULL },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("Only this account"), "A" },
+    { NULL }
+  };
+  VpDatabase *db;
+  int status;
+
+  db = open_for_reading (ctx, _("List reading anomalies (registers that went backwards or "
+                                "jumped), newest first"), entries, &argc, &argv, &status);
+  if (db == NULL)
+    return status;
+  if ((anomalies = vp_anomaly_list (db, open_only, account, 0, &error)) == NULL)
+    return vpctl_fail (ctx, error);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < anomalies->len; i++)
+    {
+      if (ctx->json)
+        anomaly_to_json (b, g_ptr_array_index (anomalies, i));
+      else
+        print_anomaly_text (g_ptr_array_index (anomalies, i));
+    }
+  json_builder_end_array (b);
+  if (ctx->json)
+    vpctl_print_builder (b);
+  return VPCTL_EXIT_OK;
+}
+
+#define RESOLVE_USAGE "ANOMALY_ID --rebaseline|--dismiss --note TEXT"
+
+static int
+engine_resolve (VpctlContext *ctx,
+                int           argc,
+                char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VpAnomaly) resolved = NULL;
+  g_autofree char *note = NULL;
+  gboolean rebaseline = FALSE;
+  gboolean dismiss = FALSE;
+  GOptionEntry entries[] = {
+    { "rebaseline", 0, 0, G_OPTION_ARG_NONE, &rebaseline, N_("The register really started again: charge from its newest reading on"), NULL },
+    { "dismiss", 0, 0, G_OPTION_ARG_NONE, &dismiss, N_("A bad read: charge from the last good reading"), NULL },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Why (required, kept with the anomaly)"), "TEXT" },
+    { NULL }
+  };
+  VpSession *session;
+  gint64 id;
+  char *end = NULL;
+
+  if (!vpctl_parse_options (ctx, RESOLVE_USAGE, _("Resolve a reading anomaly"), entries,
+                            &argc, &argv)
+      || !vpctl_want_args (ctx, argc, 1, RESOLVE_USAGE))
+    return VPCTL_EXIT_USAGE;
+  if (rebaseline == dismiss)
+    return vpctl_usage_error (ctx, _("Give one of --rebaseline or --dismiss"));
+  if (note == NULL)
+    return vpctl_usage_error (ctx, _("--note is required"));
+  id = g_ascii_strtoll (argv[1], &end, 10);
+  if (end == argv[1] || *end != '\0' || id <= 0)
+    return vpctl_usage_error (ctx, _("ANOMALY_ID is a number from “vpctl engine anomalies”"));
+  session = vpctl_get_session (ctx, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  if (!vp_anomaly_resolve (vp_session_get_database (session), session, id,
+                           rebaseline ? VP_ANOMALY_REBASELINE : VP_ANOMALY_DISMISS, note,
+                           &resolved, &error))
+    return vpctl_fail (ctx, error);
+
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      anomaly_to_json (b, resolved);
+      vpctl_print_builder (b);
+    }
+  else if (rebaseline)
+    {
+      g_autofree char *total = vp_tariff_quantity_format (resolved->baseline_total);
+
+      g_print (_("Anomaly %" PRId64 " resolved: meter %s is charged from register %s on\n"),
+               id, resolved->meter_address, total);
+    }
+  else
+    g_print (_("Anomaly %" PRId64 " dismissed: meter %s is charged from its last good "
+               "reading\n"), id, resolved->meter_address);
+  return VPCTL_EXIT_OK;
+}
+
+#define CLOSE_THRESHOLD_USAGE "ACCOUNT YUAN|default"
+
+static int
+engine_close_threshold (VpctlContext *ctx,
+                        int           argc,
+                        char        **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  VpSession *session;
+  VpDatabase *db;
+  gboolean use_default;
+  gboolean set = FALSE;
+  gint64 amount = 0;
+
+  if (!vpctl_parse_options (ctx, CLOSE_THRESHOLD_USAGE,
+                            _("Set the balance above which a tripped account is closed again "
+                              "(default: its trip threshold)"), NULL, &argc, &argv)
+      || !vpctl_want_args (ctx, argc, 2, CLOSE_THRESHOLD_USAGE))
+    return VPCTL_EXIT_USAGE;
+  use_default = g_str_equal (argv[2], "default") || argv[2][0] == '\0';
+  if (!use_default
+      && !vp_money_parse (argv[2], VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE, &amount, &error))
+    return vpctl_fail (ctx, error);
+  session = vpctl_get_session (ctx, &error);
+  if (session == NULL)
+    return vpctl_fail (ctx, error);
+  db = vp_session_get_database (session);
+  if (!vp_engine_set_close_threshold (db, session, argv[1], use_default, amount, &error)
+      || !vp_engine_get_close_threshold (db, argv[1], &set, &amount, &error))
+    return vpctl_fail (ctx, error);
+  text = vp_money_format (amount);
+
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      vpctl_json_add_string (b, "account", argv[1]);
+      vpctl_json_add_string (b, "close_threshold", set ? text : NULL);
+      vpctl_json_add_string (b, "closes_above", text);
+      json_builder_end_object (b);
+      vpctl_print_builder (b);
+    }
+  else if (set)
+    g_print (_("Account %s: a tripped supply is closed again above %s\n"), argv[1], text);
+  else
+    g_print (_("Account %s: a tripped supply is closed again above its trip threshold (%s)\n"),
+             argv[1], text);
+  return VPCTL_EXIT_OK;
+}
+
+int
+vpctl_group_engine (VpctlContext *ctx,
+                    int           argc,
+                    char        **argv)
+{
+  static const VpctlCommand commands[] = {
+    { "anomalies", engine_anomalies, N_("List reading anomalies (--open: not resolved yet)") },
+    { "resolve", engine_resolve, N_("Resolve an anomaly: --rebaseline or --dismiss, with a --note") },
+    { "close-threshold", engine_close_threshold, N_("Set an account's close threshold (YUAN or default)") },
+  };
+
+  return vpctl_run_command (ctx, commands, G_N_ELEMENTS (commands), argc, argv);
 }

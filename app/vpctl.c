@@ -44,6 +44,7 @@ static const VpctlGroup groups[] = {
   { "alarm", vpctl_group_alarm, N_("List balance alarms") },
   { "control", vpctl_group_control, N_("Trip, close, keep power on or set the clocks of an account's meters") },
   { "reconcile", vpctl_group_reconcile, N_("Meter balances that differ from the station's") },
+  { "engine", vpctl_group_engine, N_("Reading anomalies (list, resolve) and accounts' close thresholds") },
   { "meter", vpctl_group_meter, N_("Read, control and set the clock of electricity meters") },
   { "water", vpctl_group_water, N_("Read water meters and open or close their valves") },
   { "sim", vpctl_group_sim, N_("Run the meter simulator on a pty and/or TCP port") },

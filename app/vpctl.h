@@ -150,6 +150,7 @@ int vpctl_group_command (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_alarm (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_control (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_reconcile (VpctlContext *ctx, int argc, char **argv);
+int vpctl_group_engine (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_meter (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_water (VpctlContext *ctx, int argc, char **argv);
 int vpctl_group_sim (VpctlContext *ctx, int argc, char **argv);
