@@ -162,7 +162,8 @@ int vpctl_group_import (VpctlContext *ctx, int argc, char **argv);  /* vpctl-imp
 int vpctl_group_export (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 int vpctl_group_notify (VpctlContext *ctx, int argc, char **argv);  /* vpctl-import.c */
 /* The outbox's devices (app/vp-notify-devices.h) from the settings "notify.sms_link",
- * "notify.smtp_server", "notify.from" and the SMTP log-in sealed by "notify config";
+ * "notify.smtp_server", "notify.from", "notify.smtp_tls" (unset: none, as stored before
+ * TLS), "notify.smtp_ca_file" and the SMTP log-in sealed by "notify config";
  * NULL without an error when neither channel is set. vpctl-import.c */
 struct _VpNotifyDevices *vpctl_notify_devices_from_settings (VpDatabase  *db,
                                                              GError     **error);
