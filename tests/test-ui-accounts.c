@@ -5,6 +5,7 @@
 #include "vp-accounts-page.h"
 #include "vp-customer-form.h"
 #include "vp-database.h"
+#include "vp-engine.h"
 #include "vp-search.h"
 #include "vp-shift-dialog.h"
 #include "vp-transfer-dialog.h"
@@ -250,6 +251,53 @@ test_wizard_defaults (VpUiFixture   *fixture,
   vp_ui_test_wait (no_dialog, page, "the account page");
 }
 
+/* 合闸阈值: typed on the Accounts page, refused below the trip threshold with the text
+ * kept, stored, shown again, and cleared back to the trip threshold. */
+static void
+test_close_threshold (VpUiFixture   *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VpAccountsPage *page = show_accounts (fixture, "supervisor");
+  GtkEditable *entry;
+  gboolean set = TRUE;
+  gint64 amount = 0;
+
+  gtk_editable_set_text (vp_accounts_page_get_search (page), "李雷");
+  vp_ui_test_wait (page_idle, page, "the search");
+  vp_accounts_page_select (page, 0);
+  wait_card (page, fixture->li_lei, VP_ACCOUNT_STATUS_OPEN);
+  vp_ui_test_wait (page_idle, page, "the close threshold");
+  entry = vp_accounts_page_get_close_threshold (page);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (entry)));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+
+  vp_ui_test_type (entry, "-5");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "accounts.close-threshold", NULL));
+  vp_ui_test_wait (page_idle, page, "the refusal");
+  g_assert_nonnull (strstr (vp_accounts_page_get_message (page), "at least its trip threshold"));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "-5");
+
+  gtk_editable_set_text (entry, "");
+  vp_ui_test_type (entry, "50");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "accounts.close-threshold", NULL));
+  vp_ui_test_wait (page_idle, page, "the close threshold");
+  g_assert_nonnull (strstr (vp_accounts_page_get_message (page), "50.00"));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "50.00");
+  g_assert_true (vp_engine_get_close_threshold (fixture->db, fixture->li_lei, &set, &amount,
+                                                &error));
+  g_assert_true (set);
+  g_assert_cmpint (amount, ==, 5000);
+
+  gtk_editable_set_text (entry, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "accounts.close-threshold", NULL));
+  vp_ui_test_wait (page_idle, page, "the default");
+  g_assert_nonnull (strstr (vp_accounts_page_get_message (page), "trip threshold"));
+  g_assert_true (vp_engine_get_close_threshold (fixture->db, fixture->li_lei, &set, &amount,
+                                                &error));
+  g_assert_false (set);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +311,8 @@ main (int   argc,
               vp_ui_fixture_setup, test_wizard_defaults, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/accounts/life-cycle", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_life_cycle, vp_ui_fixture_teardown);
+  g_test_add ("/vp/ui/accounts/close-threshold", VpUiFixture, NULL,
+              vp_ui_fixture_setup, test_close_threshold, vp_ui_fixture_teardown);
   g_test_add ("/vp/ui/accounts/technician", VpUiFixture, NULL,
               vp_ui_fixture_setup, test_technician_cannot_manage, vp_ui_fixture_teardown);
 

@@ -14,7 +14,9 @@
 #include "vp-accounts-page.h"
 #include "vp-approval-dialog.h"
 #include "vp-customer-card.h"
+#include "vp-engine.h"
 #include "vp-model-error.h"
+#include "vp-money.h"
 #include "vp-search.h"
 #include "vp-shift-dialog.h"
 #include "vp-replace-meter-dialog.h"
@@ -34,6 +36,7 @@ struct _VpAccountsPage
 
   guint           load_serial;
   gboolean        loading;
+  gboolean        setting;        /* a close threshold is being stored */
   VpAccount      *account;
   GtkWindow      *dialog;         /* weak */
 
@@ -43,6 +46,8 @@ struct _VpAccountsPage
   GtkWidget      *manage_box;
   GtkWidget      *suspend_button;
   GtkWidget      *restore_button;
+  GtkWidget      *close_threshold_box;
+  GtkEntry       *close_threshold_entry;
   GtkLabel       *message_label;
   VpCustomerCard *card;
 };
@@ -59,6 +64,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void vp_accounts_page_load (VpAccountsPage *self,
                                    const char     *number);
+static void vp_accounts_page_load_close_threshold (VpAccountsPage *self);
 
 static gboolean
 vp_accounts_page_has_meter (VpAccountsPage *self)
@@ -80,6 +86,10 @@ vp_accounts_page_update_actions (VpAccountsPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
 
   gtk_widget_set_visible (self->manage_box, manage);
+  gtk_widget_set_visible (self->close_threshold_box, manage && self->account != NULL
+                          && self->account->mode == VP_ACCOUNT_MODE_PREPAID);
+  gtk_widget_action_set_enabled (widget, "accounts.close-threshold",
+                                 manage && status != VP_ACCOUNT_STATUS_CLOSED && !self->setting);
   gtk_widget_action_set_enabled (widget, "accounts.open", manage);
   gtk_widget_action_set_enabled (widget, "accounts.transfer",
                                  manage && status != VP_ACCOUNT_STATUS_CLOSED);
@@ -167,6 +177,59 @@ vp_accounts_page_refresh (VpAccountsPage *self)
 
 /* Card ----------------------------------------------------------------------- */
 
+/* VpUiWorkFunc: the close threshold set on call->number, "" when none is. */
+static gpointer
+close_threshold_work (gpointer   data,
+                      GError   **error)
+{
+  VpUiCall *call = data;
+  gboolean set = FALSE;
+  gint64 amount = 0;
+
+  if (!vp_engine_get_close_threshold (call->db, call->number, &set, &amount, error))
+    return NULL;
+  return set ? vp_money_format (amount) : g_strdup ("");
+}
+
+static void
+close_threshold_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  VpAccountsPage *self = VP_ACCOUNTS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = vp_ui_run_finish (result, &error);
+  g_autofree char *trip = NULL;
+  g_autofree char *placeholder = NULL;
+
+  if (GPOINTER_TO_UINT (user_data) != self->load_serial)
+    return;
+  self->loading = FALSE;
+  if (text == NULL)
+    {
+      vp_ui_show_error (self->message_label, error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->close_threshold_entry), text);
+  trip = vp_money_format (self->account->trip);
+  /* TRANSLATORS: shown in the empty close threshold field */
+  placeholder = g_strdup_printf (_("trip: %s"), trip);
+  gtk_entry_set_placeholder_text (self->close_threshold_entry, placeholder);
+}
+
+/* The shown account's close threshold into its field; loading until it is there. */
+static void
+vp_accounts_page_load_close_threshold (VpAccountsPage *self)
+{
+  VpUiCall *call = vp_ui_call_new (self->context, self->account->number);
+
+  if (call == NULL)
+    return;
+  self->loading = TRUE;
+  vp_ui_run_async (self, NULL, close_threshold_work, call, vp_ui_call_free, g_free,
+                   close_threshold_cb, GUINT_TO_POINTER (self->load_serial));
+}
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -194,6 +257,7 @@ load_cb (GObject      *object,
   vp_customer_card_set_meter_states (self->card, info->meters);
   vp_ui_account_info_free (info);
   vp_accounts_page_update_actions (self);
+  vp_accounts_page_load_close_threshold (self);
 }
 
 static void
@@ -397,6 +461,74 @@ restore_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   vp_accounts_page_set_suspended (VP_ACCOUNTS_PAGE (widget), FALSE);
+}
+
+/* call->amount the close threshold as typed in call->text; no text: the default. */
+static gpointer
+close_threshold_set_work (gpointer   data,
+                          GError   **error)
+{
+  VpUiCall *call = data;
+  g_autofree char *amount = NULL;
+
+  if (!vp_engine_set_close_threshold (call->db, call->session, call->number,
+                                      call->text == NULL, call->amount, error))
+    return NULL;
+  if (call->text == NULL)
+    return g_strdup_printf (_("Account %s: a tripped supply is closed again above the trip "
+                              "threshold."), call->number);
+  amount = vp_ui_format_money (call->amount);
+  return g_strdup_printf (_("Account %s: a tripped supply is closed again above %s."),
+                          call->number, amount);
+}
+
+static void
+close_threshold_set_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  VpAccountsPage *self = VP_ACCOUNTS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = vp_ui_run_finish (result, &error);
+
+  self->setting = FALSE;
+  vp_accounts_page_update_actions (self);
+  if (message == NULL)
+    {
+      vp_ui_show_error (self->message_label, error->message);
+      return;
+    }
+  vp_accounts_page_changed (self, self->account != NULL ? self->account->number : NULL, message);
+}
+
+static void
+close_threshold_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VpAccountsPage *self = VP_ACCOUNTS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  VpUiCall *call;
+
+  if (self->account == NULL || self->setting)
+    return;
+  call = vp_ui_call_new (self->context, self->account->number);
+  if (call == NULL)
+    return;
+  /* empty: back to the trip threshold; the text is kept on a refusal */
+  call->text = vp_ui_entry_text (self->close_threshold_entry);
+  if (call->text != NULL
+      && !vp_money_parse (call->text, VP_MONEY_ALLOW_ZERO | VP_MONEY_ALLOW_NEGATIVE,
+                          &call->amount, &error))
+    {
+      vp_ui_show_error (self->message_label, error->message);
+      vp_ui_call_free (call);
+      return;
+    }
+  self->setting = TRUE;
+  vp_accounts_page_update_actions (self);
+  vp_ui_run_async (self, NULL, close_threshold_set_work, call, vp_ui_call_free, g_free,
+                   close_threshold_set_cb, NULL);
 }
 
 static gpointer
@@ -645,6 +777,8 @@ vp_accounts_page_class_init (VpAccountsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, suspend_button);
   gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, restore_button);
   gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, close_threshold_box);
+  gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, close_threshold_entry);
   gtk_widget_class_bind_template_child (widget_class, VpAccountsPage, card);
 
   gtk_widget_class_install_action (widget_class, "accounts.open", NULL, open_action);
@@ -654,6 +788,8 @@ vp_accounts_page_class_init (VpAccountsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "accounts.suspend", NULL, suspend_action);
   gtk_widget_class_install_action (widget_class, "accounts.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "accounts.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "accounts.close-threshold", NULL,
+                                   close_threshold_action);
 }
 
 static void
@@ -688,7 +824,7 @@ vp_accounts_page_get_busy (VpAccountsPage *self)
 {
   g_return_val_if_fail (VP_IS_ACCOUNTS_PAGE (self), FALSE);
 
-  return self->listing || self->loading;
+  return self->listing || self->loading || self->setting;
 }
 
 guint
@@ -755,4 +891,12 @@ vp_accounts_page_get_can_manage (VpAccountsPage *self)
   g_return_val_if_fail (VP_IS_ACCOUNTS_PAGE (self), FALSE);
 
   return gtk_widget_get_visible (self->manage_box);
+}
+
+GtkEditable *
+vp_accounts_page_get_close_threshold (VpAccountsPage *self)
+{
+  g_return_val_if_fail (VP_IS_ACCOUNTS_PAGE (self), NULL);
+
+  return GTK_EDITABLE (self->close_threshold_entry);
 }

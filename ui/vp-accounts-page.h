@@ -29,6 +29,8 @@ GtkWindow       *vp_accounts_page_get_dialog    (VpAccountsPage *self);
 const char      *vp_accounts_page_get_message   (VpAccountsPage *self);
 /* Whether the open/close/transfer/suspend buttons are there for this operator. */
 gboolean         vp_accounts_page_get_can_manage (VpAccountsPage *self);
+/* The close threshold field of the shown account (empty: the trip threshold). */
+GtkEditable     *vp_accounts_page_get_close_threshold (VpAccountsPage *self);
 /* Lists the accounts again (after a change elsewhere). */
 void             vp_accounts_page_refresh       (VpAccountsPage *self);
 
