@@ -42,7 +42,11 @@
  *   hour; a dead link costs only its own thread.
  * - Readings that go backwards or jump beyond a plausible advance ("engine.max_kw",
  *   default 100; "engine.max_water_m3h", default 10) are not charged: they are stored
- *   with status anomaly and open one anomaly per meter for a technician.
+ *   with status anomaly and open one anomaly per meter for a technician, who resolves
+ *   it (rebaseline or dismiss) through vp-anomaly.h. A baseline is any reading charging
+ *   restarts from: a TOU meter's first one, or an anomaly a technician accepted.
+ * - A tripped account is closed again when its balance is above its close threshold
+ *   (vp_engine_set_close_threshold; never counted below the trip threshold).
  */
 #pragma once
 
