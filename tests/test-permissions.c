@@ -3,8 +3,9 @@
  * For each role (cashier, supervisor, technician, admin) and each operation the model
  * offers (top-up, refund, refund above the limit, reversal, fee, adjustment, account
  * open/close/transfer/suspend, meter install, shift close with a difference, operator
- * add, tariff define, settings (demo data), meter control), the operation is called
- * as that role with everything else in order (an open shift, money on the account).
+ * add, tariff define, settings (demo data), meter control, close threshold), the
+ * operation is called as that role with everything else in order (an open shift, money
+ * on the account).
  * The expected outcome comes from the role table (vp_role_has_permission) plus the
  * approval rules written out below; a refusal must be PERMISSION_DENIED or
  * APPROVAL_REQUIRED, must leave the ledger untouched and must add an audit row by that
@@ -147,6 +148,12 @@ op_meter_control (Ctx *c, GError **error)
                             error);
 }
 
+static gboolean
+op_close_threshold (Ctx *c, GError **error)
+{
+  return vp_engine_set_close_threshold (c->f->db, c->actor, c->number, FALSE, 1000, error);
+}
+
 typedef struct
 {
   const char   *name;
@@ -173,6 +180,7 @@ static const Op ops[] = {
   { "tariff-define", op_tariff_define, { VP_PERM_TARIFF_MANAGE, NONE }, NONE },
   { "settings-demo", op_settings_demo, { VP_PERM_SETTINGS, NONE }, NONE },
   { "meter-control", op_meter_control, { VP_PERM_METER_CONTROL, NONE }, NONE },
+  { "close-threshold", op_close_threshold, { VP_PERM_ACCOUNT_MANAGE, NONE }, NONE },
   { "account-close", op_account_close, { VP_PERM_ACCOUNT_MANAGE, NONE }, NONE },
   { "shift-close-short", op_shift_close_short, { VP_PERM_SHIFT, NONE }, VP_PERM_SHIFT_ACCEPT },
 };
