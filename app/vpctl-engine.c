@@ -940,7 +940,7 @@ print_anomaly_text (const VpAnomaly *an)
   g_print ("%6" G_GINT64_FORMAT "  %s  %s  %-9s %10s  %s  ", an->id, an->account,
            an->meter_address, an->kind, total, an->created_at);
   if (an->resolved_at == NULL)
-    g_print ("%s — %s\n", _("open"), an->detail);
+    g_print ("%s — %s\n", C_("anomaly", "open"), an->detail);
   else
     g_print ("%s %s %s: %s\n", an->resolution,
              an->resolved_by_login != NULL ? an->resolved_by_login : "?", an->resolved_at,
