@@ -436,6 +436,14 @@ test_refund_with_approval (VpUiFixture   *fixture,
                    ==, "¥200.00");
 }
 
+static gboolean
+message_says_saved (gpointer data)
+{
+  const char *message = vp_counter_page_get_message (data);
+
+  return message != NULL && strstr (message, "saved as") != NULL;
+}
+
 static void
 test_reverse_by_supervisor (VpUiFixture   *fixture,
                             gconstpointer  data)
@@ -456,6 +464,10 @@ test_reverse_by_supervisor (VpUiFixture   *fixture,
   vp_ui_test_wait (card_shows, &w, "the reversed balance");
   account = vp_ui_test_account (fixture, fixture->li_lei);
   g_assert_cmpint (account->balance, ==, 0);
+  g_assert_nonnull (strstr (vp_counter_page_get_message (page), "reversed"));
+  /* the receipt's printing, done in the background, adds to the message, whichever of
+   * it and the card's reload finishes first */
+  vp_ui_test_wait (message_says_saved, page, "the reversal receipt saved");
   g_assert_nonnull (strstr (vp_counter_page_get_message (page), "reversed"));
 }
 

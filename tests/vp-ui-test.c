@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -198,7 +199,10 @@ vp_ui_test_wait (gboolean  (*done) (gpointer),
                  const char *what)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &expired);
+  /* VP_UI_TEST_TIMEOUT: .ci/sanitize gives instrumented builds longer */
+  const char *seconds = g_getenv ("VP_UI_TEST_TIMEOUT");
+  guint id = g_timeout_add_seconds (seconds != NULL ? MAX (atoi (seconds), 1) : 20, timeout_cb,
+                                    &expired);
   /* Some conditions change in worker threads, which do not wake the main loop. */
   guint tick = g_timeout_add (10, tick_cb, NULL);
 

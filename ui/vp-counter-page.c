@@ -46,6 +46,8 @@ struct _VpCounterPage
   GtkWindow      *dialog;          /* weak */
   void          (*after_shift) (VpCounterPage *self);  /* money dialog waiting on a shift */
   char           *last_receipt;    /* the receipt of the last payment at this card */
+  char           *last_summary;    /* what that payment's message said, until its
+                                    * receipt has printed */
   char           *printed_path;    /* PDF of the last receipt printed */
 
   GtkSearchEntry *search_entry;
@@ -203,7 +205,10 @@ load_cb (GObject      *object,
     }
 
   if (self->account != NULL && !g_str_equal (self->account->number, loaded->account->number))
-    g_clear_pointer (&self->last_receipt, g_free);
+    {
+      g_clear_pointer (&self->last_receipt, g_free);
+      g_clear_pointer (&self->last_summary, g_free);
+    }
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   self->account = g_steal_pointer (&loaded->account);
@@ -344,6 +349,8 @@ money_moved_cb (VpCounterPage *self,
     {
       g_free (self->last_receipt);
       self->last_receipt = g_strdup (receipt);
+      g_free (self->last_summary);
+      self->last_summary = g_strdup (summary);
       vp_counter_page_print (self, receipt);
     }
   vp_counter_page_reload (self);
@@ -600,6 +607,7 @@ session_changed_cb (VpCounterPage *self)
   if (self->dialog != NULL)
     gtk_window_destroy (self->dialog);
   g_clear_pointer (&self->last_receipt, g_free);
+  g_clear_pointer (&self->last_summary, g_free);
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   vp_customer_card_set_account (self->card, NULL, NULL);
@@ -732,10 +740,15 @@ print_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   Printed *p = vp_ui_run_finish (result, &error);
   g_autofree char *message = NULL;
+  /* The payment's own message ("… reversed. Receipt …") stays in front of what the
+   * printing says, whichever finishes first. */
+  g_autofree char *summary = g_steal_pointer (&self->last_summary);
 
   if (p == NULL)
     {
-      vp_counter_page_show_message (self, error->message, TRUE);
+      message = summary != NULL ? g_strconcat (summary, " ", error->message, NULL)
+                                : g_strdup (error->message);
+      vp_counter_page_show_message (self, message, TRUE);
       return;
     }
 
@@ -746,6 +759,13 @@ print_cb (GObject      *object,
   else
     message = g_strdup_printf (_("Receipt %s reprinted (DUPLICATE, copy %u), saved as %s."),
                                p->receipt, p->copy, p->path);
+  if (summary != NULL && g_strcmp0 (p->receipt, self->last_receipt) == 0)
+    {
+      char *both = g_strconcat (summary, " ", message, NULL);
+
+      g_free (message);
+      message = both;
+    }
   vp_counter_page_show_message (self, message, FALSE);
   if (p->document != NULL)
     vp_counter_page_send_to_printer (self, p);
@@ -823,6 +843,7 @@ vp_counter_page_finalize (GObject *object)
   g_clear_pointer (&self->account, vp_account_free);
   g_clear_pointer (&self->last_topup, vp_ledger_entry_free);
   g_clear_pointer (&self->last_receipt, g_free);
+  g_clear_pointer (&self->last_summary, g_free);
   g_clear_pointer (&self->printed_path, g_free);
   g_clear_object (&self->context);
 
