@@ -171,6 +171,7 @@ test_resolve (Fixture       *f,
   g_assert_nonnull (strstr (gtk_label_get_text (error_label), "note"));
   g_assert_cmpuint (vp_anomalies_panel_get_n_rows (panel), ==, 2);
   g_assert_cmpint (query (f, "SELECT COUNT(*) FROM anomalies WHERE resolved_at IS NULL"), ==, 2);
+  vp_ui_test_save_png (f->window, "en", "meters-anomalies");
 
   /* accepted as the new start: the newest reading (0.20) is the base */
   vp_ui_test_type (vp_anomalies_panel_get_note (panel, wang), "board replaced");

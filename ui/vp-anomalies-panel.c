@@ -152,7 +152,10 @@ row_new (const VpAnomaly *an)
   gtk_box_append (GTK_BOX (box), row_label (an->detail, "dim-label"));
 
   r->note = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (r->note, _("Why (required), e.g. register cleared after repair"));
+  gtk_entry_set_placeholder_text (r->note, _("Why (required)"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (r->note),
+                               _("Kept with the anomaly, e.g. “register cleared after repair” "
+                                 "or “bad read on a noisy bus”"));
   gtk_widget_set_hexpand (GTK_WIDGET (r->note), TRUE);
   gtk_box_append (GTK_BOX (actions), GTK_WIDGET (r->note));
   r->rebaseline = row_button (GTK_BOX (actions), _("_Accept as New Start"), an->id, "rebaseline");
