@@ -38,6 +38,7 @@ struct _VpAnomaliesPanel
 
   GtkListBox   *list;
   GtkLabel     *empty_label;
+  GtkWidget    *scroller;
   GtkLabel     *status_label;
 };
 
@@ -205,6 +206,8 @@ vp_anomalies_panel_fill (VpAnomaliesPanel *self,
   }
   gtk_widget_set_visible (GTK_WIDGET (self->list), anomalies->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), anomalies->len == 0);
+  /* an empty scrolled window still takes its minimum height */
+  gtk_widget_set_visible (self->scroller, anomalies->len > 0);
 }
 
 /* Loading and resolving --------------------------------------------------------- */
@@ -514,6 +517,7 @@ vp_anomalies_panel_class_init (VpAnomaliesPanelClass *klass)
                                                "/org/vendpoint/Vendpoint/ui/vp-anomalies-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, VpAnomaliesPanel, list);
   gtk_widget_class_bind_template_child (widget_class, VpAnomaliesPanel, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, VpAnomaliesPanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, VpAnomaliesPanel, status_label);
 
   gtk_widget_class_install_action (widget_class, "anomalies.resolve", "(xs)", resolve_action);
