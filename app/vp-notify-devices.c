@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "vp-modem.h"
 
 struct _VpNotifyDevices
@@ -50,7 +52,10 @@ send_sms (gpointer     user_data,
   if (parts > 0)
     {
       self->partial = TRUE;
-      g_prefix_error (error, "%u part(s) already sent, not retried: ", parts);
+      g_prefix_error (error, g_dngettext (GETTEXT_PACKAGE,
+                                          "%u part already sent, not retried: ",
+                                          "%u parts already sent, not retried: ", parts),
+                      parts);
     }
   /* After a timeout or a broken link the modem's state is unknown: start afresh. */
   if ((*error)->domain != VP_MODEM_ERROR)

@@ -1038,7 +1038,7 @@ engine_resolve (VpctlContext *ctx,
     {
       g_autofree char *total = vp_tariff_quantity_format (resolved->baseline_total);
 
-      g_print (_("Anomaly %" PRId64 " resolved: meter %s is charged from register %s on\n"),
+      g_print (_("Anomaly %" PRId64 " resolved: meter %s is charged from register %s onwards\n"),
                id, resolved->meter_address, total);
     }
   else

@@ -286,7 +286,7 @@ resolve_cb (GObject      *object,
       g_autofree char *total = vp_tariff_quantity_format (resolved->baseline_total);
 
       self->status = g_strdup_printf (_("Anomaly %" PRId64 " resolved: meter %s is charged "
-                                        "from register %s on."),
+                                        "from register %s onwards."),
                                       resolved->id, resolved->meter_address, total);
     }
   else
