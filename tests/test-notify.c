@@ -288,7 +288,7 @@ test_notify_partial (Fixture       *f,
   g_assert_cmpuint (vp_modem_sim_get_pdu_count (f->sim), ==, 1);
   sms = delivery (f, "sms");
   g_assert_cmpstr (sms->state, ==, "abandoned");
-  g_assert_nonnull (strstr (sms->last_error, "1 part(s) already sent"));
+  g_assert_nonnull (strstr (sms->last_error, "1 part already sent"));
 }
 
 /* The child: sends through the real devices, then dies before recording. */
